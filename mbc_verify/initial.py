@@ -1,0 +1,100 @@
+"""Names of initial data (SPEC §6): parsing and normalisation.
+
+An initial-data name is ``NAME`` or ``NAME:ARG1,ARG2,…``:
+
+- ``maxwellian``                 centred Maxwellian, energy 3 (temperature 1);
+- ``bimaxwellian:TPAR,TPERP``    N(0, diag(TPERP, TPERP, TPAR)), energy TPAR + 2 TPERP (the parallel axis is z);
+- ``bkw:K0``                     the BKW density (SPEC §4) at K = K0, energy 3;
+- ``shell``                      all speeds equal (uniform on the sphere |v| = √3), energy 3;
+- ``mixture:W1,T1,W2,T2,…``      Σ_k w_k N(0, T_k I) with w_k = W_k / Σ W, temperatures rescaled by one common
+                                 factor so that the energy is 3 (deterministic solvers only).
+
+"Energy" is (1/N) Σ |v_i|² for particles and ∫|v|² f for densities (mass 1). Every initial state is shifted to
+zero momentum and scaled so that its energy equals :attr:`InitSpec.energy` exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .validation import check_positive
+
+NAMES = ("maxwellian", "bimaxwellian", "bkw", "shell", "mixture")
+_ARITY = {"maxwellian": 0, "bimaxwellian": 2, "bkw": 1, "shell": 0}
+
+
+@dataclass(frozen=True)
+class InitSpec:
+    """A parsed initial-data name. ``params`` are the numbers after the colon, validated."""
+
+    name: str
+    params: tuple[float, ...] = ()
+
+    @property
+    def energy(self) -> float:
+        """Nominal energy ∫|v|² f: T∥ + 2T⊥ for ``bimaxwellian``, 3 otherwise."""
+        if self.name == "bimaxwellian":
+            tpar, tperp = self.params
+            return tpar + 2.0 * tperp
+        return 3.0
+
+    @property
+    def isotropic(self) -> bool:
+        """Whether the density is radially symmetric (accepted by isotropic solvers)."""
+        return self.name != "bimaxwellian"
+
+    @property
+    def mixture(self) -> tuple[tuple[float, float], ...]:
+        """For ``mixture``: pairs (w_k, T_k) with Σ w_k = 1 and Σ w_k 3 T_k = 3 (the rescaling of SPEC §6)."""
+        if self.name != "mixture":
+            raise ValueError(f"init: {self.name!r} is not a mixture")
+        ws = self.params[0::2]
+        ts = self.params[1::2]
+        wsum = sum(ws)
+        w = [x / wsum for x in ws]
+        scale = 1.0 / sum(wk * tk for wk, tk in zip(w, ts, strict=True))
+        return tuple((wk, tk * scale) for wk, tk in zip(w, ts, strict=True))
+
+    def __str__(self) -> str:
+        if not self.params:
+            return self.name
+        return self.name + ":" + ",".join(repr(p) for p in self.params)
+
+
+def parse_init(spec: str | InitSpec, name: str = "init") -> InitSpec:
+    """Parse ``NAME[:ARGS]`` into an :class:`InitSpec`; raise ``ValueError`` naming ``init`` on bad input.
+
+    ``bkw:K0`` needs K0 in the positivity range [3/5, 1] derived in proofs_checks (SPEC §4); that range is
+    checked where the BKW coefficients are used, here only K0 > 0.
+    """
+    if isinstance(spec, InitSpec):
+        return spec
+    if not isinstance(spec, str) or not spec.strip():
+        raise ValueError(f"{name}: must be a string NAME[:ARGS] with NAME one of {', '.join(NAMES)}, got {spec!r}")
+    head, _, tail = spec.strip().partition(":")
+    head = head.strip().lower()
+    if head not in NAMES:
+        raise ValueError(f"{name}: unknown initial data {head!r}; known: {', '.join(NAMES)}")
+    args: list[float] = []
+    if tail.strip():
+        for k, tok in enumerate(tail.split(",")):
+            try:
+                x = float(tok)
+            except ValueError:
+                raise ValueError(f"{name}: argument {k + 1} of {head!r} is not a number: {tok!r}") from None
+            args.append(x)
+    if head == "mixture":
+        if len(args) < 2 or len(args) % 2:
+            raise ValueError(f"{name}: mixture needs pairs W1,T1[,W2,T2,...], got {len(args)} numbers")
+        for k in range(0, len(args), 2):
+            check_positive(f"{name} (mixture weight W{k // 2 + 1})", args[k])
+            check_positive(f"{name} (mixture temperature T{k // 2 + 1})", args[k + 1])
+    else:
+        want = _ARITY[head]
+        if len(args) != want:
+            form = {"bimaxwellian": "bimaxwellian:TPAR,TPERP", "bkw": "bkw:K0"}.get(head, head)
+            raise ValueError(f"{name}: {head!r} takes {want} argument(s) ({form}), got {len(args)}")
+        labels = {"bimaxwellian": ("TPAR", "TPERP"), "bkw": ("K0",)}.get(head, ())
+        for lab, x in zip(labels, args, strict=True):
+            check_positive(f"{name} ({lab})", x)
+    return InitSpec(head, tuple(args))
