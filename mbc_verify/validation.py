@@ -21,19 +21,20 @@ def _fail(name: str, rule: str, value: object) -> ValueError:
     return ValueError(f"{name}: {rule}, got {value!r}")
 
 
-def check_real(name: str, value: object) -> float:
-    """A finite real number (bool, NaN and inf refused)."""
+def check_real(name: str, value: object, allowed: str = "") -> float:
+    """A finite real number (bool, NaN and inf refused); ``allowed`` (e.g. "in [-3, 1]") goes in the message."""
+    rule = "must be a finite real number" + (f" {allowed}" if allowed else "")
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise _fail(name, "must be a real number", value)
+        raise _fail(name, rule, value)
     x = float(value)
     if not math.isfinite(x):
-        raise _fail(name, "must be finite", value)
+        raise _fail(name, rule, value)
     return x
 
 
 def check_gamma(gamma: object, name: str = "gamma") -> float:
     """Interaction exponent γ ∈ [-3, 1] (SPEC §1; γ = -3 is Coulomb)."""
-    g = check_real(name, gamma)
+    g = check_real(name, gamma, f"in [{GAMMA_MIN:g}, {GAMMA_MAX:g}]")
     if not GAMMA_MIN <= g <= GAMMA_MAX:
         raise _fail(name, f"must lie in [{GAMMA_MIN:g}, {GAMMA_MAX:g}]", gamma)
     return g
@@ -41,7 +42,7 @@ def check_gamma(gamma: object, name: str = "gamma") -> float:
 
 def check_grazing(h: object, name: str = "h") -> float:
     """Grazing parameter (rotation angle) h ∈ (0, π) (SPEC §3)."""
-    x = check_real(name, h)
+    x = check_real(name, h, "in (0, pi)")
     if not 0.0 < x < math.pi:
         raise _fail(name, "must lie in (0, pi)", h)
     return x
@@ -49,7 +50,7 @@ def check_grazing(h: object, name: str = "h") -> float:
 
 def check_positive(name: str, value: object) -> float:
     """A finite real number > 0 (temperatures T, times, time steps, widths)."""
-    x = check_real(name, value)
+    x = check_real(name, value, "> 0")
     if not x > 0.0:
         raise _fail(name, "must be > 0", value)
     return x
@@ -57,7 +58,7 @@ def check_positive(name: str, value: object) -> float:
 
 def check_nonnegative(name: str, value: object) -> float:
     """A finite real number ≥ 0."""
-    x = check_real(name, value)
+    x = check_real(name, value, ">= 0")
     if not x >= 0.0:
         raise _fail(name, "must be >= 0", value)
     return x

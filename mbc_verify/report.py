@@ -1,0 +1,121 @@
+"""Campaign reports: ``report.json`` (machine-readable), ``report.md`` (human-readable) and the console table."""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .certificate import Certificate
+
+_VERDICT_MARK = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "not-implemented": "not implemented"}
+
+
+def fmt(x: float | None) -> str:
+    """Compact number formatting for tables ("—" for missing)."""
+    if x is None:
+        return "—"
+    if x == 0 or 1e-3 <= abs(x) < 1e5:
+        return f"{x:.4g}"
+    return f"{x:.3e}"
+
+
+def expected_text(c: Certificate) -> str:
+    """The expected value or bound, as the relation reads it."""
+    if c.expected is None:
+        return "—"
+    return {"le": "≤ ", "ge": "≥ ", "in": "∈ CI ∋ "}.get(c.relation, "") + fmt(c.expected)
+
+
+def tolerance_text(c: Certificate) -> str:
+    """The tolerance with its kind (absolute or relative)."""
+    if c.tolerance is None:
+        return "—"
+    return ("rel " if c.relation == "rel" else "") + fmt(c.tolerance)
+
+
+def rows(certs: Sequence[Certificate], short: bool = False) -> list[list[str]]:
+    """Table rows: id, claim (its short name when ``short``), measured, expected, tolerance, verdict, seconds."""
+    from .claims.registry import STATEMENTS
+
+    return [[c.claim_id, STATEMENTS[c.claim_id][0] if short else c.statement, fmt(c.measured), expected_text(c),
+             tolerance_text(c), _VERDICT_MARK[c.verdict], f"{c.wall_seconds:.1f}"] for c in certs]
+
+
+HEADER = ["id", "claim", "measured", "expected", "tolerance", "verdict", "seconds"]
+
+
+def summary(certs: Sequence[Certificate]) -> dict[str, int]:
+    """Counts per verdict."""
+    out = {v: 0 for v in _VERDICT_MARK}
+    for c in certs:
+        out[c.verdict] += 1
+    return out
+
+
+def write_reports(certs: Sequence[Certificate], out_dir: Path, meta: dict[str, Any],
+                  json_file: Path | None = None) -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.md`` under ``out_dir`` (and the JSON also to ``json_file``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "tool": "mbc-verify",
+        "version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        **meta,
+        "summary": summary(certs),
+        "all_passed": bool(certs) and all(c.passed for c in certs),
+        "certificates": [c.to_dict() for c in certs],
+    }
+    text = json.dumps(doc, indent=2)
+    jpath = out_dir / "report.json"
+    jpath.write_text(text + "\n")
+    if json_file is not None:
+        json_file.parent.mkdir(parents=True, exist_ok=True)
+        json_file.write_text(text + "\n")
+    mpath = out_dir / "report.md"
+    mpath.write_text(markdown(certs, doc))
+    return jpath, mpath
+
+
+def markdown(certs: Sequence[Certificate], doc: dict[str, Any]) -> str:
+    """The Markdown report: the summary table, then one section per certificate."""
+    lines = [
+        "# mbc-verify certification report",
+        "",
+        f"Profile `{doc.get('profile')}`, seed {doc.get('seed')}, mutant `{doc.get('mutant')}`, "
+        f"mbc_verify {doc['version']}, {doc['created']}.",
+        "",
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "---|" * len(HEADER),
+    ]
+    lines += ["| " + " | ".join(r) + " |" for r in rows(certs)]
+    s = doc["summary"]
+    lines += ["", f"Passed {s['pass']} of {len(certs)}; failed {s['fail']}, errors {s['error']}, "
+              f"not implemented {s['not-implemented']}.", ""]
+    for c in certs:
+        lines += [f"## {c.claim_id}: {c.statement}", "", f"- verdict: **{_VERDICT_MARK[c.verdict]}**"]
+        if c.quantity:
+            lines.append(f"- quantity: {c.quantity}")
+        lines += [
+            f"- measured: {fmt(c.measured)}; expected: {expected_text(c)}; tolerance: {tolerance_text(c)}"
+            f" (relation `{c.relation}`)",
+        ]
+        if c.tolerance_source:
+            lines.append(f"- tolerance source: {c.tolerance_source}")
+        if c.seeds:
+            lines.append(f"- seeds: {', '.join(map(str, c.seeds))}")
+        if c.sizes:
+            lines.append("- sizes: " + ", ".join(f"{k} = {v}" for k, v in c.sizes.items()))
+        for ev in c.evidence:
+            lines.append(f"- evidence: [{ev}]({ev})" + (f"\n\n  ![{c.claim_id}]({ev})" if ev.endswith(".png") else ""))
+        for k, v in c.details.items():
+            if k != "traceback":
+                lines.append(f"- {k}: {v}")
+        lines += [f"- wall time: {c.wall_seconds:.1f} s", ""]
+    return "\n".join(lines) + "\n"

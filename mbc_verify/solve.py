@@ -1,0 +1,42 @@
+"""``solve``: one deterministic Landau run by a named method (SPEC §6), dispatching to ``mbc_verify.landau``.
+
+Methods: ``maxwell`` (exact Maxwell-molecule dynamics, γ = 0), ``isotropic`` (conservative entropic isotropic
+solver), ``blob`` (regularised blob particle method of Carrillo–Hu–Wang–Wu 2020). Method options are passed as
+keyword arguments to the method's solver (see its docstring).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from .validation import check_choice
+
+#: method name → (module, function)
+METHODS: dict[str, tuple[str, str]] = {
+    "maxwell": ("mbc_verify.landau.maxwell", "solve_maxwell"),
+    "isotropic": ("mbc_verify.landau.isotropic", "solve_isotropic"),
+    "blob": ("mbc_verify.landau.blob", "solve_blob"),
+}
+
+
+def solver(method: str) -> Callable[..., dict[str, Any]]:
+    """The solver function of ``method``; ``NotImplementedError`` if its module is not available yet."""
+    check_choice("method", method, tuple(METHODS))
+    module, name = METHODS[method]
+    try:
+        fn = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise NotImplementedError(f"method {method!r} is not available yet ({module}.{name})") from exc
+    return fn
+
+
+def solve(method: str, gamma: float, t_end: float, *, init: str = "maxwellian", snapshots: int = 11,
+          **options: Any) -> dict[str, Any]:
+    """Run ``method`` from ``init`` to ``t_end`` and return the SPEC §6 ``solve`` record (a dict).
+
+    Fields: ``times``, ``mass``, ``momentum``, ``energy``, ``second_moment``, ``moment4``, ``entropy``,
+    ``fisher`` (where the method defines them), ``wall_seconds`` and the parameters.
+    """
+    return solver(method)(gamma, t_end, init=init, snapshots=snapshots, **options)

@@ -1,0 +1,95 @@
+"""The command line: every exit code of SPEC §6 (0 pass, 1 fail or not implemented, 2 bad arguments)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mbc_verify import __version__
+from mbc_verify.certificate import Certificate
+from mbc_verify.claims import all_claims
+from mbc_verify.claims import registry as reg
+from mbc_verify.cli import main
+
+
+@pytest.fixture
+def fake_claims(monkeypatch: pytest.MonkeyPatch):
+    """Swap the claim functions for cheap stand-ins (after the real modules registered themselves)."""
+    all_claims()
+
+    def install(funcs: dict) -> None:
+        monkeypatch.setattr(reg, "_FUNCTIONS", funcs)
+
+    return install
+
+
+def _passing(cid: str):
+    return lambda profile, seed, out, mutant: Certificate(cid, "s", measured=0.0, expected=0.0, tolerance=0.0).judge()
+
+
+def _mutant_sensitive(profile, seed, out, mutant):
+    return Certificate("C1", "s", measured=1.0 if mutant else 0.0, expected=0.0, tolerance=0.5).judge()
+
+
+def test_certify_exit_0_when_all_selected_pass(fake_claims, tmp_path: Path, capsys) -> None:
+    fake_claims({"C1": _passing("C1"), "C3": _passing("C3")})
+    assert main(["certify", "--claims", "C1,C3", "--out", str(tmp_path), "--json", str(tmp_path / "x.json")]) == 0
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert [c["claim_id"] for c in doc["certificates"]] == ["C1", "C3"] and doc["all_passed"]
+    assert (tmp_path / "report.md").read_text().startswith("# mbc-verify certification report")
+    assert json.loads((tmp_path / "x.json").read_text()) == doc
+    assert "PASS" in capsys.readouterr().out
+
+
+def test_certify_exit_1_when_a_claim_is_not_implemented(fake_claims, tmp_path: Path) -> None:
+    fake_claims({"C1": _passing("C1")})
+    assert main(["certify", "--out", str(tmp_path)]) == 1
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert [c["claim_id"] for c in doc["certificates"]] == [f"C{k}" for k in range(1, 13)]
+    assert doc["summary"] == {"pass": 1, "fail": 0, "error": 0, "not-implemented": 11}
+
+
+def test_certify_mutant_is_passed_explicitly(fake_claims, tmp_path: Path) -> None:
+    fake_claims({"C1": _mutant_sensitive})
+    assert main(["certify", "--claims", "C1", "--out", str(tmp_path)]) == 0
+    assert main(["certify", "--claims", "C1", "--out", str(tmp_path), "--mutant", "one_sided_rotation"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "names"),
+    [
+        (["certify", "--claims", "C99"], "--claims"),
+        (["certify", "--mutant", "nope"], "--mutant"),
+        (["certify", "--profile", "slow"], "--profile"),
+        (["certify", "--seed", "x"], "--seed"),
+        (["frobnicate"], "frobnicate"),
+        (["solve", "--method", "spectral", "--gamma", "0", "--t-end", "1"], "--method"),
+        (["solve", "--method", "maxwell", "--gamma", "0", "--t-end", "1", "--grid", "10"], "--grid"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(argv: list[str], names: str, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and names in err
+
+
+def test_no_command_prints_help_and_exits_2(capsys) -> None:
+    assert main([]) == 2
+    assert "certify" in capsys.readouterr().out
+
+
+def test_mutants_lists_the_registry(capsys) -> None:
+    assert main(["mutants"]) == 0
+    assert "one_sided_rotation" in capsys.readouterr().out
+
+
+def test_console_script_version_and_help() -> None:
+    out = subprocess.run([sys.executable, "-m", "mbc_verify.cli", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and __version__ in out.stdout
+    helptext = subprocess.run([sys.executable, "-m", "mbc_verify.cli", "--help"], capture_output=True, text=True)
+    for cmd in ("certify", "simulate", "solve", "mutants"):
+        assert cmd in helptext.stdout
