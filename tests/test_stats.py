@@ -1,0 +1,48 @@
+"""Fitted slopes recover known orders; their confidence intervals cover at the stated level."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mbc_verify.stats import fit_line, fit_power_law, max_abs_z, mean_stderr, ulps
+
+
+def test_exact_power_law_has_zero_width() -> None:
+    x = np.array([1.0, 2.0, 4.0, 8.0])
+    fit = fit_power_law(x, 3.0 * x**-2)
+    assert fit.slope == pytest.approx(-2.0, abs=1e-12)
+    assert fit.half_width() < 1e-10
+
+
+def test_interval_coverage_of_noisy_slopes() -> None:
+    # 400 noisy fits at a fixed seed: the 99% interval must cover the true slope in ≥ 97% of them
+    # (binomial(400, 0.99) has sd 2 counts; 97% is 4 sd below the mean of 396).
+    rng = np.random.default_rng(1)
+    x = np.linspace(0, 1, 8)
+    hits = sum(
+        (lambda f: f.interval(0.99)[0] <= 1.5 <= f.interval(0.99)[1])(fit_line(x, 1.5 * x + rng.normal(0, 0.1, 8)))
+        for _ in range(400)
+    )
+    assert hits >= 388
+
+
+def test_weighted_fit_uses_known_errors() -> None:
+    x = np.array([0.0, 1.0, 2.0])
+    fit = fit_line(x, 2 * x, sigma=np.full(3, 0.5))
+    assert fit.slope == pytest.approx(2.0) and fit.dof == 0
+    assert fit.slope_stderr == pytest.approx(0.5 / np.sqrt(2.0))
+
+
+def test_bad_input() -> None:
+    with pytest.raises(ValueError, match="^x"):
+        fit_line([1.0, 2.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="^y"):
+        fit_power_law([1.0, 2.0, 3.0], [1.0, -1.0, 2.0])
+
+
+def test_helpers() -> None:
+    m, s = mean_stderr([[1.0], [3.0]])
+    assert m[0] == 2.0 and s[0] == pytest.approx(1.0)
+    assert max_abs_z([1.0, 2.0], [1.0, 2.5], [0.1, 0.1]) == pytest.approx(5.0)
+    assert ulps(np.spacing(3.0) * 4, 3.0) == 4.0
