@@ -146,10 +146,24 @@ def _cmd_mutants(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_with_progress(label: str, t_end: float, fn, **kwargs) -> dict[str, Any]:
-    with _progress() as prog:
-        task = prog.add_task(label, total=max(t_end, 0.0))
-        return fn(progress=lambda t, _te: prog.update(task, completed=t), **kwargs)
+def _run_with_progress(label: str, horizon: float, fn, **kwargs) -> dict[str, Any]:
+    """Call ``fn(progress=callback, **kwargs)`` with a progress bar that appears at the first callback (so that
+    argument errors raised before any work print as one clean line)."""
+    prog = _progress()
+    task = None
+
+    def callback(t: float, _t_end: float) -> None:
+        nonlocal task
+        if task is None:
+            prog.start()
+            task = prog.add_task(label, total=max(horizon, 0.0))
+        prog.update(task, completed=t)
+
+    try:
+        return fn(progress=callback, **kwargs)
+    finally:
+        if task is not None:
+            prog.stop()
 
 
 def _emit(record: dict[str, Any], json_file: str | None, keys: Sequence[str]) -> None:

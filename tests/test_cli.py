@@ -93,3 +93,10 @@ def test_console_script_version_and_help() -> None:
     helptext = subprocess.run([sys.executable, "-m", "mbc_verify.cli", "--help"], capture_output=True, text=True)
     for cmd in ("certify", "simulate", "solve", "mutants"):
         assert cmd in helptext.stdout
+
+
+def test_public_api_is_importable() -> None:
+    import mbc_verify
+
+    for name in mbc_verify.__all__:
+        assert getattr(mbc_verify, name) is not None

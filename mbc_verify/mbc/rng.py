@@ -11,6 +11,9 @@ avalanche; SplitMix64 itself is exactly ``mix64(key + counter · golden)``, whic
 stream by (replica, step, pair) and use the counter for the draws inside it, so the numbers a pair sees do not
 depend on which thread handles it or in which order: same seed ⇒ the same trajectory, bit for bit, with any
 number of numba threads.
+
+Keys are uint64; every function casts its key argument with ``np.uint64`` (a bit-preserving cast of an int64), so a
+key that went through Python (where it is a plain int and may be typed int64 by numba) gives the same numbers.
 """
 
 from __future__ import annotations
@@ -47,13 +50,13 @@ def stream_key(seed: np.uint64, stream: np.uint64) -> np.uint64:
 @njit(cache=True, inline="always")
 def substream(key: np.uint64, sub: np.uint64) -> np.uint64:
     """A key derived from ``key`` for sub-stream ``sub`` (e.g. stream = step, sub-stream = pair)."""
-    return mix64(key ^ mix64(np.uint64(sub) * _K1 + _K0))
+    return mix64(np.uint64(key) ^ mix64(np.uint64(sub) * _K1 + _K0))
 
 
 @njit(cache=True, inline="always")
 def bits(key: np.uint64, counter: np.uint64) -> np.uint64:
     """64 random bits: the ``counter``-th word of the stream with key ``key``."""
-    return mix64(key + np.uint64(counter) * _K2)
+    return mix64(np.uint64(key) + np.uint64(counter) * _K2)
 
 
 @njit(cache=True, inline="always")

@@ -1,0 +1,161 @@
+"""Exact engine of the MBC process (SPEC §3): continuous time, every jump simulated, any γ ∈ [-3, 1].
+
+Gillespie's direct method over the N(N-1)/2 unordered pairs, with no majorant (none exists for γ < 0):
+
+- the pair rates W_ij = R_h(|v_i - v_j|) (:mod:`mbc_verify.mbc.rates`) are kept in a symmetric N × N matrix and
+  the row sums R_i = Σ_j W_ij in a vector; the total rate is R = Σ_i R_i / 2;
+- the waiting time is -log(U) / R; the jumping pair is drawn by picking i with probability R_i / (2R), then j
+  with probability W_ij / R_i (the row sum is recomputed from row i, so this step is exact): the unordered pair
+  {i, j} is drawn with probability (W_ij + W_ji) / (2R) = W_ij / R, as it must be;
+- the jump is :func:`mbc_verify.mbc.kernel.random_jump`; then rows i and j of W are recomputed (2N rate
+  evaluations), R_i and R_j are summed afresh and every other R_k is updated by its two increments.
+
+Cost per jump: O(N) (2N rate evaluations, each a power r^γ, plus three O(N) scans); memory N² doubles.
+Floating-point drift of the incrementally updated R_k (which only affects the choice of i and the total rate) is
+removed by recomputing every row sum exactly from W after every N jumps (O(N²) additions per N jumps, so O(N)
+amortised), and at once for a row whose update cancels more than 10 bits (a large rate leaving it, ``_CANCEL``).
+Matrix entries are never updated incrementally: each is the formula evaluated at the current state.
+
+Random numbers: the jump with index k (counted from 0 within the call) uses the stream
+``substream(stream_key(seed, segment), k)`` of :mod:`mbc_verify.mbc.rng`: counters 0 and 1 for the angle and
+azimuth (inside ``random_jump``), 2 for the waiting time, 3 for i and 4 for j. The waiting time that would
+cross t1 is discarded: by the memorylessness of the exponential law, restarting at t1 (a new call, a new segment
+key) continues the same Markov process exactly. Same (v, t1 - t0, gamma, h, seed, segment, kernel, mutant) ⇒
+bitwise the same result; the engine is serial, so thread count plays no role.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from .kernel import norm3, random_jump
+from .rates import prefactor, speed_factor
+from .rng import stream_key, substream, uniform
+
+_CANCEL = 1024.0
+"""An increment that removes more than _CANCEL times what is left of a row sum (a close pair separating, for
+γ < 0) triggers an exact resummation of that row: incremental row sums then never lose more than 10 bits."""
+
+
+@njit(cache=True)
+def _rate(v: np.ndarray, i: int, j: int, gamma: float, pref: float, mutant: int) -> float:
+    r = norm3(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1], v[i, 2] - v[j, 2])
+    return pref * speed_factor(r, gamma, mutant)
+
+
+@njit(cache=True)
+def _row_sums(w: np.ndarray, row: np.ndarray) -> None:
+    n = w.shape[0]
+    for i in range(n):
+        s = 0.0
+        for j in range(n):
+            s += w[i, j]
+        row[i] = s
+
+
+@njit(cache=True)
+def _pick(weights: np.ndarray, total: float, u: float) -> int:
+    """Index k with probability weights[k] / total (linear scan; round-off falls back to the last positive)."""
+    target = u * total
+    acc = 0.0
+    last = -1
+    for k in range(weights.size):
+        wk = weights[k]
+        if wk > 0.0:
+            acc += wk
+            last = k
+            if acc > target:
+                return k
+    return last
+
+
+@njit(cache=True)
+def _update_rows(v: np.ndarray, w: np.ndarray, row: np.ndarray, i: int, j: int, gamma: float, pref: float,
+                 mutant: int, sums: bool) -> None:
+    """After a jump of (i, j): recompute rows/columns i and j of W from v; with ``sums``, update every other R_k
+    by its two increments (resumming it exactly when they cancel more than 10 bits) and resum R_i, R_j."""
+    n = v.shape[0]
+    for k in range(n):
+        if k == i or k == j:
+            continue
+        xi = _rate(v, i, k, gamma, pref, mutant)
+        xj = _rate(v, j, k, gamma, pref, mutant)
+        old = w[i, k] + w[j, k]
+        if sums:
+            row[k] += (xi - w[i, k]) + (xj - w[j, k])
+        w[i, k] = xi
+        w[k, i] = xi
+        w[j, k] = xj
+        w[k, j] = xj
+        if sums and old > _CANCEL * row[k]:
+            s = 0.0
+            for m in range(n):
+                s += w[k, m]
+            row[k] = s
+    x = _rate(v, i, j, gamma, pref, mutant)
+    w[i, j] = x
+    w[j, i] = x
+    if sums:
+        for m in (i, j):
+            s = 0.0
+            for k in range(n):
+                s += w[m, k]
+            row[m] = s
+
+
+@njit(cache=True)
+def advance_exact(v: np.ndarray, t0: float, t1: float, gamma: float, h: float, seed: int, segment: int,
+                  kernel: int, mutant: int) -> int:
+    """Advance the velocities ``v`` (N × 3, in place) by the MBC process from time t0 to t1; return the jumps.
+
+    ``kernel`` is an angle-law code of :data:`mbc_verify.mbc.angles.KERNELS`, ``mutant`` the "mbc" mutant code
+    (0 = none). No validation here (callers validate: :func:`mbc_verify.mbc.api.simulate`).
+    """
+    n = v.shape[0]
+    pref = prefactor(h, n, kernel, mutant)
+    w = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            x = _rate(v, i, j, gamma, pref, mutant)
+            w[i, j] = x
+            w[j, i] = x
+    row = np.empty(n)
+    _row_sums(w, row)
+    key = stream_key(np.uint64(seed), np.uint64(segment))
+    t = t0
+    jumps = 0
+    since_exact = 0
+    while True:
+        total2 = 0.0
+        for k in range(n):
+            total2 += row[k]
+        if not total2 > 0.0:
+            break
+        sub = substream(key, np.uint64(jumps))
+        tau = -math.log(uniform(sub, np.uint64(2))) * 2.0 / total2
+        if t + tau > t1:
+            break
+        i = _pick(row, total2, uniform(sub, np.uint64(3)))
+        wi = w[i]
+        ri = 0.0
+        for k in range(n):
+            ri += wi[k]
+        j = _pick(wi, ri, uniform(sub, np.uint64(4)))
+        if j < 0:  # row i is empty and R_i > 0 was drift: resum exactly and redraw this jump
+            _row_sums(w, row)
+            since_exact = 0
+            continue
+        t += tau
+        random_jump(v, i, j, kernel, h, sub, mutant)
+        jumps += 1
+        since_exact += 1
+        if since_exact >= n:
+            _update_rows(v, w, row, i, j, gamma, pref, mutant, False)
+            _row_sums(w, row)
+            since_exact = 0
+        else:
+            _update_rows(v, w, row, i, j, gamma, pref, mutant, True)
+    return jumps

@@ -1,0 +1,114 @@
+"""Observables of a particle configuration v (N × 3), per snapshot (SPEC §6), and hooks for the claims.
+
+    second moment   M = (1/N) Σ_i v_i ⊗ v_i           momentum  P = (1/N) Σ_i v_i
+    energy          E = (1/N) Σ_i |v_i|² = tr M       fourth    m4 = (1/N) Σ_i |v_i|⁴
+    pair singular moment      (1/N²) Σ_{i≠j} |v_i - v_j|^p                    (O(N²), parallel over i)
+    collision coefficient     ā_i = (1/N) Σ_j a(v_i - v_j),  a(z) = |z|^{γ+2} (I - ẑ⊗ẑ),  a(0) = 0   (O(N²))
+
+The O(N²) hooks run ``prange`` over i into per-row arrays and sum the rows serially, so their results are
+bitwise independent of the thread count.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from .kernel import norm3
+
+
+@njit(cache=True)
+def moments(v: np.ndarray) -> tuple:
+    """(M (3×3), P (3,), E, m4) of the empirical measure (1/N) Σ δ_{v_i}, in one pass."""
+    n = v.shape[0]
+    m = np.zeros((3, 3))
+    p = np.zeros(3)
+    m4 = 0.0
+    for i in range(n):
+        s = 0.0
+        for a in range(3):
+            p[a] += v[i, a]
+            s += v[i, a] * v[i, a]
+            for b in range(3):
+                m[a, b] += v[i, a] * v[i, b]
+        m4 += s * s
+    m /= n
+    p /= n
+    return m, p, m[0, 0] + m[1, 1] + m[2, 2], m4 / n
+
+
+@njit(cache=True)
+def second_moment(v: np.ndarray) -> np.ndarray:
+    """M = (1/N) Σ v_i ⊗ v_i."""
+    return moments(v)[0]
+
+
+@njit(cache=True)
+def momentum(v: np.ndarray) -> np.ndarray:
+    """P = (1/N) Σ v_i."""
+    return moments(v)[1]
+
+
+@njit(cache=True)
+def energy(v: np.ndarray) -> float:
+    """E = (1/N) Σ |v_i|²."""
+    return moments(v)[2]
+
+
+@njit(cache=True)
+def moment4(v: np.ndarray) -> float:
+    """m4 = (1/N) Σ |v_i|⁴."""
+    return moments(v)[3]
+
+
+@njit(cache=True)
+def _power(r: float, p: float) -> float:
+    """r^p with 0^p = 0 (p > 0), 1 (p = 0), inf (p < 0)."""
+    if r == 0.0:
+        if p > 0.0:
+            return 0.0
+        return 1.0 if p == 0.0 else math.inf
+    return r**p
+
+
+@njit(cache=True, parallel=True)
+def pair_singular_moment(v: np.ndarray, p: float) -> float:
+    """(1/N²) Σ_{i≠j} |v_i - v_j|^p (inf when p < 0 and two velocities coincide)."""
+    n = v.shape[0]
+    rows = np.zeros(n)
+    for i in prange(n):
+        s = 0.0
+        for j in range(n):
+            if j != i:
+                s += _power(norm3(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1], v[i, 2] - v[j, 2]), p)
+        rows[i] = s
+    total = 0.0
+    for i in range(n):
+        total += rows[i]
+    return total / (n * n)
+
+
+@njit(cache=True, parallel=True)
+def collision_coefficient(v: np.ndarray, gamma: float) -> np.ndarray:
+    """ā_i = (1/N) Σ_j a(v_i - v_j) for every i (N × 3 × 3), a(z) = |z|^{γ+2} (I - ẑ⊗ẑ), a(0) = 0 (SPEC §1)."""
+    n = v.shape[0]
+    out = np.zeros((n, 3, 3))
+    for i in prange(n):
+        for j in range(n):
+            z0 = v[i, 0] - v[j, 0]
+            z1 = v[i, 1] - v[j, 1]
+            z2 = v[i, 2] - v[j, 2]
+            r = norm3(z0, z1, z2)
+            if r == 0.0:
+                continue
+            c = r ** (gamma + 2.0)
+            zh = (z0 / r, z1 / r, z2 / r)
+            for a in range(3):
+                for b in range(3):
+                    out[i, a, b] += c * ((1.0 if a == b else 0.0) - zh[a] * zh[b])
+        for a in range(3):
+            for b in range(3):
+                out[i, a, b] /= n
+    return out
