@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     c.add_argument("--out", default="mbc-report", help="output directory (default ./mbc-report)")
     c.add_argument("--json", default=None, help="also write the JSON report to this file")
+    c.add_argument("--matrix", action="store_true",
+                   help="also run every claim under every mutant and put the mutation matrix in the reports")
 
     sub.add_parser("mutants", help="list the planted defects")
 
@@ -115,7 +117,7 @@ def _cmd_certify(args: argparse.Namespace) -> int:
                   console=_console(stderr=True), transient=True) as prog:
         task = prog.add_task("certify", total=len(ids))
         certs = certify(args.profile, args.claims, seed=args.seed, out_dir=args.out, mutant=args.mutant,
-                        json_file=args.json,
+                        json_file=args.json, matrix=args.matrix,
                         on_start=lambda cid: prog.update(task, description=f"certify {cid}"),
                         on_done=lambda _c: prog.advance(task))
     table = Table(title=f"mbc-verify certify ({args.profile}" + (f", mutant {args.mutant}" if args.mutant else "")

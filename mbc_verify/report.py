@@ -98,6 +98,8 @@ def markdown(certs: Sequence[Certificate], doc: dict[str, Any]) -> str:
     s = doc["summary"]
     lines += ["", f"Passed {s['pass']} of {len(certs)}; failed {s['fail']}, errors {s['error']}, "
               f"not implemented {s['not-implemented']}.", ""]
+    if doc.get("mutation_matrix"):
+        lines += matrix_markdown(doc["mutation_matrix"])
     for c in certs:
         lines += [f"## {c.claim_id}: {c.statement}", "", f"- verdict: **{_VERDICT_MARK[c.verdict]}**"]
         if c.quantity:
@@ -119,3 +121,23 @@ def markdown(certs: Sequence[Certificate], doc: dict[str, Any]) -> str:
                 lines.append(f"- {k}: {v}")
         lines += [f"- wall time: {c.wall_seconds:.1f} s", ""]
     return "\n".join(lines) + "\n"
+
+
+_MATRIX_MARK = {"pass": "survives", "unaffected": "·", "fail": "**killed**", "error": "**killed** (error)",
+                "not-implemented": "n/i"}
+
+
+def matrix_markdown(matrix: dict[str, dict[str, str]]) -> list[str]:
+    """The mutation matrix (mutants × claims) as Markdown lines, with the kill counts both ways."""
+    claims = list(next(iter(matrix.values())).keys())
+    lines = ["## Mutation matrix", "",
+             "Each planted defect (`mbc-verify mutants`) is run against each claim that uses its component; "
+             "**killed** = the claim fails under the defect (good), survives = it still passes, · = the claim's "
+             "computation does not use the defective component.", "",
+             "| mutant | " + " | ".join(claims) + " | kills |", "|---|" + "---|" * (len(claims) + 1)]
+    for name, row in matrix.items():
+        kills = sum(v not in ("pass", "unaffected") for v in row.values())
+        lines.append(f"| {name} | " + " | ".join(_MATRIX_MARK.get(row[c], row[c]) for c in claims) + f" | {kills} |")
+    killed_by = [sum(matrix[m][c] not in ("pass", "unaffected") for m in matrix) for c in claims]
+    lines += ["| killed by | " + " | ".join(str(k) for k in killed_by) + " | |", ""]
+    return lines

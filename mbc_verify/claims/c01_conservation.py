@@ -210,7 +210,7 @@ def mpmath_replay(v0: np.ndarray, seed: int, jumps: int, h: float) -> tuple[floa
         return float(worst_e), float(worst_p)
 
 
-@claim("C1")
+@claim("C1", uses=("mbc",))
 def certify_conservation(profile: str, seed: int, out_dir: Path, mutant: str | None) -> Certificate:
     replicas = pick(profile, 16, 32)
     total = pick(profile, 10**7, 10**8)

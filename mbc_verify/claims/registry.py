@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..certificate import Certificate
-from ..mutants import check_mutant
+from ..mutants import TARGETS, check_mutant
 from ..validation import check_choice, check_seed
 
 PROFILES = ("quick", "full")
@@ -42,26 +42,38 @@ CLAIM_IDS: tuple[str, ...] = tuple(STATEMENTS)
 
 @dataclass(frozen=True)
 class ClaimInfo:
-    """A registry entry: id, short name, statement, and the function (None until implemented)."""
+    """A registry entry: id, short name, statement, the function (None until implemented) and the components
+    (mutant targets of :mod:`mbc_verify.mutants`) its computation uses."""
 
     claim_id: str
     name: str
     statement: str
     function: ClaimFunction | None
+    uses: tuple[str, ...] = TARGETS
 
 
 _FUNCTIONS: dict[str, ClaimFunction] = {}
+_USES: dict[str, tuple[str, ...]] = {}
 
 
-def claim(claim_id: str) -> Callable[[ClaimFunction], ClaimFunction]:
-    """Decorator registering the function that certifies ``claim_id`` (one of C1–C12)."""
+def claim(claim_id: str, uses: tuple[str, ...] | None = None) -> Callable[[ClaimFunction], ClaimFunction]:
+    """Decorator registering the function that certifies ``claim_id`` (one of C1–C12).
+
+    ``uses``: the components (``"mbc"``, ``"isotropic"``, ``"blob"``, ``"maxwell"``) the computation runs; a
+    mutant of another component cannot change the verdict, so the mutation matrix skips that pair. Default: all.
+    """
     if claim_id not in STATEMENTS:
         raise ValueError(f"claim_id: must be one of {', '.join(CLAIM_IDS)}, got {claim_id!r}")
+    comps = TARGETS if uses is None else tuple(uses)
+    for comp in comps:
+        if comp not in TARGETS:
+            raise ValueError(f"uses: unknown component {comp!r}; known: {', '.join(TARGETS)}")
 
     def register(fn: ClaimFunction) -> ClaimFunction:
         if claim_id in _FUNCTIONS and _FUNCTIONS[claim_id] is not fn:
             raise ValueError(f"claim_id: {claim_id} is registered twice")
         _FUNCTIONS[claim_id] = fn
+        _USES[claim_id] = comps
         return fn
 
     return register
@@ -72,7 +84,8 @@ def all_claims() -> list[ClaimInfo]:
     from . import _load_all
 
     _load_all()
-    return [ClaimInfo(cid, name, st, _FUNCTIONS.get(cid)) for cid, (name, st) in STATEMENTS.items()]
+    return [ClaimInfo(cid, name, st, _FUNCTIONS.get(cid), _USES.get(cid, TARGETS))
+            for cid, (name, st) in STATEMENTS.items()]
 
 
 def parse_claims(text: str | None, name: str = "claims") -> list[str]:

@@ -1,0 +1,64 @@
+"""The campaign: reports, the mutation matrix mechanism, and (slow tier) the real matrix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mbc_verify.campaign import certify, mutation_matrix
+from mbc_verify.certificate import Certificate
+from mbc_verify.claims import CLAIM_IDS, all_claims
+from mbc_verify.claims import registry as reg
+from mbc_verify.mutants import MUTANTS
+
+
+@pytest.fixture
+def fake_claims(monkeypatch: pytest.MonkeyPatch):
+    all_claims()
+
+    def install(funcs: dict, uses: dict) -> None:
+        monkeypatch.setattr(reg, "_FUNCTIONS", funcs)
+        monkeypatch.setattr(reg, "_USES", uses)
+
+    return install
+
+
+def _killed_by_mbc_mutants(profile, seed, out, mutant):
+    bad = mutant is not None and MUTANTS[mutant].target == "mbc"
+    return Certificate("C1", "s", measured=1.0 if bad else 0.0, expected=0.0, tolerance=0.5).judge()
+
+
+def _never_killed(profile, seed, out, mutant):
+    return Certificate("C7", "s", measured=0.0, expected=0.0, tolerance=0.5).judge()
+
+
+def test_matrix_runs_only_pairs_on_the_claims_path(fake_claims, tmp_path: Path) -> None:
+    fake_claims({"C1": _killed_by_mbc_mutants, "C7": _never_killed}, {"C1": ("mbc",), "C7": ("isotropic",)})
+    m = mutation_matrix("quick", ["C1", "C7"], out_dir=tmp_path)
+    assert set(m) == set(MUTANTS)
+    for name, mut in MUTANTS.items():
+        assert m[name]["C1"] == ("fail" if mut.target == "mbc" else "unaffected")
+        assert m[name]["C7"] == ("pass" if mut.target == "isotropic" else "unaffected")
+
+
+def test_certify_with_matrix_writes_it(fake_claims, tmp_path: Path) -> None:
+    fake_claims({"C1": _killed_by_mbc_mutants}, {"C1": ("mbc",)})
+    certs = certify("quick", "C1", out_dir=tmp_path, matrix=True)
+    assert [c.verdict for c in certs] == ["pass"]
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["mutation_matrix"]["one_sided_rotation"]["C1"] == "fail"
+    assert "## Mutation matrix" in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_every_claim_is_killed_by_a_mutant_and_every_mutant_kills_a_claim(tmp_path: Path) -> None:
+    """SPEC §5 / issue: the quick campaign passes unmutated, and the mutation matrix has no empty row or column."""
+    certs = certify("quick", None, out_dir=tmp_path, matrix=True)
+    assert all(c.passed for c in certs), [(c.claim_id, c.verdict) for c in certs if not c.passed]
+    matrix = json.loads((tmp_path / "report.json").read_text())["mutation_matrix"]
+    killed = {cid: [m for m in matrix if matrix[m][cid] not in ("pass", "unaffected")] for cid in CLAIM_IDS}
+    assert all(killed.values()), {cid: ms for cid, ms in killed.items() if not ms}
+    kills = {m: [cid for cid in CLAIM_IDS if matrix[m][cid] not in ("pass", "unaffected")] for m in matrix}
+    assert all(kills.values()), {m: cs for m, cs in kills.items() if not cs}
