@@ -32,7 +32,8 @@ dt = cfl / λ, λ the Gershgorin bound of the diffusion part recomputed at every
 is positivity-preserving for the diffusion part at cfl ≤ 1), the last step of each output interval shortened
 to hit the output time. With ``dt`` given, each output interval is cut into equal steps ≤ dt (no adaptivity;
 this is what the mpmath comparison uses); a step beyond the stability bound raises ``ValueError`` naming dt.
-A step that would make F non-positive is rejected and retried at half the step (counted in ``rejected_steps``).
+A step that would make F non-positive is rejected and retried at half the step (counted in ``rejected_steps``;
+with ``dt`` given it raises ``ValueError`` naming dt instead).
 
 **Diagnostics.** mass Σω_iF_i, energy Σω_i r_i²F_i, ∫|v|⁴f ≈ Σω_i r_i⁴F_i, entropy H, entropy dissipation
 D = -Σ ω_i log F_i dF_i/dt ≥ 0, Fisher information I = ∫|∇f|²/f = 4π Σ_a Δr ρ_a⁴ DF_a²/𝔽_a (non-increasing
