@@ -84,7 +84,8 @@ def function(key: str, *symbol_names: str, modules: str | None = None) -> Callab
 
     Every free symbol of the expression must be named; extra names are accepted (the value does not depend
     on them, e.g. N for the N-independent MBC rates). ``modules`` defaults to "mpmath" for expressions
-    holding an unevaluated Integral (evaluated by mpmath.quad) and to "numpy" otherwise.
+    holding an unevaluated Integral (evaluated by mpmath.quad) or a hypergeometric function, and to "numpy"
+    otherwise.
     """
     import sympy
 
@@ -97,7 +98,7 @@ def function(key: str, *symbol_names: str, modules: str | None = None) -> Callab
     args = sympy.symbols(f"arg0:{len(symbol_names)}")
     e = e.subs({free[n]: a for n, a in zip(symbol_names, args, strict=True) if n in free}, simultaneous=True)
     if modules is None:
-        modules = "mpmath" if e.has(sympy.Integral) else "numpy"
+        modules = "mpmath" if e.has(sympy.Integral, sympy.hyper) else "numpy"
     return sympy.lambdify(args, e, modules=modules)
 
 

@@ -35,7 +35,12 @@ def _entry(e: sp.Expr, description: str, source: str, value: str | None = None) 
     e = sp.sympify(e)
     if value is None and not e.free_symbols and not e.has(sp.Integral):
         value = str(sp.N(e, REPORT_DIGITS))
-    return {"expr": sp.sstr(e), "srepr": sp.srepr(e), "value": value,
+    # srepr prints the parameter tuples of hyper as TupleArg(...), which does not parse back: write Tuple
+    exact = sp.srepr(e).replace("TupleArg(", "Tuple(")
+    parsed = sp.sympify(exact)  # evaluation may redistribute factors: compare as mathematics
+    if parsed != e and sp.simplify(parsed - e) != 0:
+        raise ArithmeticError(f"srepr of {sp.sstr(e)} does not parse back to the same expression")
+    return {"expr": sp.sstr(e), "srepr": exact, "value": value,
             "symbols": sorted(s.name for s in e.free_symbols), "description": description, "source": source}
 
 
@@ -99,7 +104,11 @@ def _bimaxwellian() -> dict[str, dict[str, Any]]:
     out = {"bimaxwellian.initial_rate": _entry(
         bimaxwellian.rate_integral(),
         "dT∥/dt at t = 0 for f = N(0, diag(Tperp, Tperp, Tpar)), exponent gamma, as a μ-integral",
-        _src("bimaxwellian", "rate_integral"))}
+        _src("bimaxwellian", "rate_integral")),
+        "bimaxwellian.initial_rate_closed_form": _entry(
+            bimaxwellian.closed_form_expr(),
+            "the same rate in closed form with Gauss hypergeometric functions (symbols gamma, Tpar, Tperp)",
+            _src("bimaxwellian", "closed_form_expr"))}
     src = _src("bimaxwellian", "dtpar_dt")
     for g in bimaxwellian.GAMMAS:
         for tpar, tperp in bimaxwellian.TEMPERATURES:

@@ -57,10 +57,10 @@ def test_gamma0_quadrature_equals_maxwell_moment_equation(tpar, tperp):
 
 
 def test_cylindrical_route_agrees_with_spherical_route():
-    # 15-digit 2D tanh-sinh quadrature; its error estimate is ~1e-15, so 1e-12 relative is a safe bound
-    one_d = bm.dtpar_dt(-1, "2", "0.5", dps=20)
-    two_d = bm.rate_cylindrical(-1, "2", "0.5")
-    assert abs(two_d - one_d) < mpmath.mpf(10) ** -12 * abs(one_d)
+    # Coulomb case; 12-digit 2D tanh-sinh quadrature (error ~1e-12 relative), so 1e-10 relative is a safe bound
+    one_d = bm.dtpar_dt(-3, "2", "0.5", dps=20)
+    two_d = bm.rate_cylindrical(-3, "2", "0.5", dps=12)
+    assert abs(two_d - one_d) < mpmath.mpf(10) ** -10 * abs(one_d)
 
 
 @pytest.mark.parametrize("gamma", bm.GAMMAS)
@@ -68,6 +68,29 @@ def test_parallel_excess_relaxes(gamma):
     for tpar, tperp in bm.TEMPERATURES:
         rate = bm.dtpar_dt(gamma, tpar, tperp, dps=20)
         assert (rate < 0) == (sp.Rational(tpar) > sp.Rational(tperp))
+
+
+def test_termwise_integration_step():
+    assert bm.termwise_hypergeometric_ratio() == 1
+    closed = sp.lambdify((sp.Symbol("g"),), bm.closed_form_expr().subs(
+        {bm.GAMMA: sp.Symbol("g"), bm.TPAR: 2, bm.TPERP: sp.Rational(1, 2)}), modules="mpmath")
+    assert abs(closed(-1) - bm.dtpar_dt(-1, "2", "0.5")) < 1e-13  # the exported sympy expression, in floats
+
+
+@pytest.mark.parametrize("gamma", bm.GAMMAS)
+def test_hypergeometric_closed_form_equals_quadrature_to_30_digits(gamma):
+    for tpar, tperp in bm.TEMPERATURES:
+        with mpmath.workdps(40):
+            closed, quad = bm.rate_hypergeometric(gamma, tpar, tperp), bm.dtpar_dt(gamma, tpar, tperp)
+            assert abs(closed - quad) < TOLERANCE_30 * max(1, abs(quad))
+
+
+def test_negative_control_wrong_hypergeometric_parameter():
+    # lower parameter k + 5/2 instead of k + 3/2: the termwise identity fails, and so does the closed form
+    assert bm.termwise_hypergeometric_ratio(lower_shift=2) != 1
+    with mpmath.workdps(40):
+        wrong = bm.rate_hypergeometric(-3, "2", "0.5", lower_shift=2)
+        assert abs(wrong - bm.dtpar_dt(-3, "2", "0.5")) > 1e-3
 
 
 def test_negative_control_wrong_sign_of_b():

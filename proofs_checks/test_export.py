@@ -60,6 +60,8 @@ def test_loader_returns_the_derivations():
     key = derived.bimaxwellian_rate_key(-3, "2", "0.5")
     with_quad = derived.function("bimaxwellian.initial_rate", "gamma", "Tpar", "Tperp")
     assert abs(float(with_quad(-3, 2, 0.5)) - derived.number(key)) < 1e-13
+    closed = derived.function("bimaxwellian.initial_rate_closed_form", "gamma", "Tpar", "Tperp")
+    assert abs(float(closed(-3, 2, 0.5)) - derived.number(key)) < 1e-13
     assert abs(derived.mpf(key) - bimaxwellian.dtpar_dt(-3, "2", "0.5")) < sp.Rational(1, 10 ** 28)
 
 

@@ -13,6 +13,11 @@ f = N(0, Σ), Σ = diag(T⊥, T⊥, T∥) (parallel axis e_3), T∥ = ∫ v_3² 
    ∫_0^∞ r^(γ+4) e^(-q r²) dr = Γ((γ+5)/2) / (2 q^((γ+5)/2)),  q(μ) = (1-μ²)/(4T⊥) + μ²/(4T∥),
    leaving one smooth integral over μ ∈ [-1, 1] (``rate_integral``), evaluated by mpmath tanh-sinh
    quadrature at 40 working digits and reported to 30 (``dtpar_dt``). dT⊥/dt = -½ dT∥/dt (energy).
+4. An independent closed form (``rate_hypergeometric``): the μ-integrand is C·(1 - 3μ²)(T∥ - (T∥ - T⊥)μ²)^(-p),
+   p = (γ+5)/2, and integrating the binomial series termwise,
+       ∫_0^1 μ^(2k) (1 - xμ²)^(-p) dμ = Σ_n (p)_n x^n / (n! (2k+2n+1)) = ₂F₁(p, k+½; k+3/2; x) / (2k+1),
+   (since (k+½)_n/(k+3/2)_n = (2k+1)/(2k+2n+1)), so with x = 1 - T⊥/T∥ (analytic continuation for x < -1)
+       dT∥/dt = 2 C T∥^(-p) [₂F₁(p, ½; 3/2; x) - ₂F₁(p, 3/2; 5/2; x)].
 
 Exported keys (``mbc_verify.derived.bimaxwellian_rate_key``):
 ``bimaxwellian.dTpar_dt.gamma=<γ>.Tpar=<T∥>.Tperp=<T⊥>``, numbers in shortest decimal form (e.g. ``gamma=-3``,
@@ -93,6 +98,56 @@ def _mu_integrand_function():
     args = sp.symbols("arg0:4", real=True)
     body = rate_integral().function.subs(dict(zip((GAMMA, TPAR, TPERP, MU), args, strict=True)), simultaneous=True)
     return sp.lambdify(args, body, modules="mpmath")
+
+
+@cache
+def closed_form_prefactor() -> tuple[sp.Expr, sp.Expr]:
+    """(C, p): the μ-integrand of ``rate_integral`` equals C (1 - 3μ²) (T∥ - (T∥ - T⊥)μ²)^(-p) (checked μ-free)."""
+    p = (GAMMA + 5) / 2
+    integrand = rate_integral().function
+    c = sp.simplify(sp.powsimp(integrand / ((1 - 3 * MU ** 2) * (TPAR - (TPAR - TPERP) * MU ** 2) ** (-p)),
+                               force=True))
+    if c.has(MU):
+        raise ArithmeticError(f"the μ-integrand is not of the closed-form shape: {c}")
+    return c, p
+
+
+def termwise_hypergeometric_ratio(lower_shift: int = 1) -> sp.Expr:
+    """(k+½)_n / (k+½+s)_n · (2k+2n+1)/(2k+1) with s = ``lower_shift``: 1 for all k, n when s = 1 (step 4).
+
+    s ≠ 1 is the planted defect of the negative control (a wrong lower parameter of ₂F₁).
+    """
+    k, n = sp.symbols("k n", nonnegative=True, integer=True)
+    half = sp.Rational(1, 2)
+    return sp.gammasimp(sp.rf(k + half, n) / sp.rf(k + half + lower_shift, n) * (2 * k + 2 * n + 1) / (2 * k + 1))
+
+
+def closed_form_expr() -> sp.Expr:
+    """dT∥/dt = 2 C T∥^(-p) [₂F₁(p, ½; 3/2; x) - ₂F₁(p, 3/2; 5/2; x)], x = 1 - T⊥/T∥, as a sympy expression."""
+    c, p = closed_form_prefactor()
+    x = 1 - TPERP / TPAR
+    half = sp.Rational(1, 2)
+    return 2 * c * TPAR ** (-p) * (sp.hyper([p, half], [3 * half], x) - sp.hyper([p, 3 * half], [5 * half], x))
+
+
+def rate_hypergeometric(gamma: str | int | float, tpar: str | int | float, tperp: str | int | float,
+                        dps: int = WORK_DPS, lower_shift: int = 1) -> mpmath.mpf:
+    """dT∥/dt by the ₂F₁ closed form of step 4 (mpmath.hyp2f1), an independent route to ``dtpar_dt``.
+
+    ``lower_shift`` ≠ 1 plants a wrong lower parameter (k + ½ + shift) for the negative control.
+    """
+    c, p = closed_form_prefactor()
+    args = sp.symbols("arg0:3", real=True)  # avoid the symbol named gamma shadowing Γ in lambdify
+    c_fn = sp.lambdify(args, c.subs(dict(zip((GAMMA, TPAR, TPERP), args, strict=True)), simultaneous=True),
+                       modules="mpmath")
+    with mpmath.workdps(dps):
+        g, tp, tq = _mpf(gamma), _mpf(tpar), _mpf(tperp)
+        pp = (g + 5) / 2
+        x = 1 - tq / tp
+        half = mpmath.mpf(1) / 2
+        bracket = (mpmath.hyp2f1(pp, half, half + lower_shift, x)
+                   - mpmath.hyp2f1(pp, 3 * half, 3 * half + lower_shift, x))
+        return 2 * c_fn(g, tp, tq) * tp ** (-pp) * bracket
 
 
 def _mpf(x: str | int | float) -> mpmath.mpf:

@@ -30,7 +30,7 @@ def weight(v: sp.Matrix, a: sp.Expr = A, b: sp.Expr = B, k: sp.Expr = K) -> sp.E
     return a + b * norm2(v) / k
 
 
-def _moments(a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+def moments(a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     """(∫ f, ∫|v|² f) for f = N(0, K I)·(A + B|v|²/K)."""
     v = vector("v")
     g = gaussian_moment([K] * 3)
@@ -41,7 +41,7 @@ def _moments(a: sp.Expr, b: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
 @cache
 def coefficients() -> tuple[sp.Expr, sp.Expr]:
     """(A(K), B(K)) from mass 1 and energy ∫|v|² f = 3."""
-    mass, energy = _moments(A, B)
+    mass, energy = moments(A, B)
     sol = sp.solve([mass - 1, energy - 3], [A, B], dict=True)[0]
     return sp.factor(sol[A]), sp.factor(sol[B])
 
@@ -51,7 +51,9 @@ def pde_residual_over_gaussian(a: sp.Expr, b: sp.Expr, kdot: sp.Expr = KDOT) -> 
     v = vector("v")
     w = weight(v, a, b)
     g = (2 * sp.pi * K) ** sp.Rational(-3, 2) * sp.exp(-norm2(v) / (2 * K))
-    dfdt_over_g = sp.expand(sp.simplify(sp.diff(g * w, K) / g) * kdot)
+    # ∂_t(G w)/G = (w ∂_K log G + ∂_K w) dK/dt
+    dlog_g = sp.diff(sp.expand_log(sp.log(g), force=True), K)
+    dfdt_over_g = sp.expand((w * dlog_g + sp.diff(w, K)) * kdot)
     q = collision_operator_over_gaussian(v, [K] * 3, w)
     return sp.expand(dfdt_over_g - q)
 

@@ -27,7 +27,7 @@ from .landau import norm2, vector
 
 LAMBDA = sp.Symbol("lambda", real=True)
 D = sp.Symbol("d", positive=True, integer=True)
-FISHER = sp.Symbol("I", positive=True)
+FISHER = sp.Symbol("fisher", positive=True)
 
 
 def divergence_of_z_over_r2() -> sp.Expr:
@@ -117,6 +117,6 @@ def exported() -> dict[str, tuple[sp.Expr, str, str]]:
         "hardy.S_bound_constant": (bound_constant(),
                                    "E_{f⊗f}|v - w|^(-2) ≤ C I(f) in R³, I(f) = ∫|∇f|²/f (rigorous; see module)",
                                    "bound_constant"),
-        "hardy.S_bound": (bound_constant() * FISHER, "upper bound on E_{f⊗f}|v - w|^(-2) in terms of I = I(f)",
-                          "bound_constant"),
+        "hardy.S_bound": (bound_constant() * FISHER,
+                          "upper bound on E_{f⊗f}|v - w|^(-2) in terms of fisher = I(f) = ∫|∇f|²/f", "bound_constant"),
     }

@@ -38,7 +38,7 @@ def value_at(e: sp.Expr, point: dict) -> sp.Expr:
 
 
 def witness_point(symbols, gamma_value: sp.Expr = WITNESS_GAMMA) -> dict:
-    """A generic rational point: γ = gamma_value and the given symbols at 1, 2, 3, … /7 (none at zero)."""
+    """A generic rational point: γ = gamma_value and the given symbols at 2/7, -3/7, 4/7, … (none zero)."""
     pts = {GAMMA: gamma_value}
     pts.update({s: sp.Rational(k + 2, 7) * (-1) ** k for k, s in enumerate(symbols)})
     return pts
