@@ -152,12 +152,16 @@ def jump_pair(v: np.ndarray, i: int, j: int, cos_t: float, sin_t: float, cos_p: 
     """Replace (v_i, v_j) in place by (c + u'/2, c - u'/2) with u' = rotate(u, θ, φ).
 
     ``mutant`` (see :mod:`mbc_verify.mutants`, target "mbc"): 1 = ``one_sided_rotation`` moves only v_i by
-    u' - u; every other code is the correct update (rate and azimuth mutants act elsewhere).
+    u' - u; 5 = ``missing_transverse`` uses u' = cos θ u (the transverse term dropped); every other code is the
+    correct update (rate and azimuth mutants act elsewhere).
     """
     ux = v[i, 0] - v[j, 0]
     uy = v[i, 1] - v[j, 1]
     uz = v[i, 2] - v[j, 2]
-    px, py, pz = rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
+    if mutant == 5:
+        px, py, pz = cos_t * ux, cos_t * uy, cos_t * uz
+    else:
+        px, py, pz = rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
     if mutant == 1:
         v[i, 0] += px - ux
         v[i, 1] += py - uy
