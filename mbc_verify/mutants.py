@@ -32,6 +32,9 @@ _MUTANTS = (
            "the pair jump rate omits the |u|^γ factor (λ_h = 4 / h²)"),
     Mutant("rate_doubled", "mbc", 4,
            "the pair jump rate is off by a factor 2 (λ_h = 8 |u|^γ / h²)"),
+    Mutant("missing_transverse", "mbc", 5,
+           "a jump drops the transverse term: u' = cos h · u instead of cos h · u + sin h |u| n, so every jump "
+           "shrinks the relative velocity (pairs collapse; energy is lost)"),
     Mutant("solver_without_half", "isotropic", 1,
            "the isotropic Landau solver drops the ½ of SPEC §1 (collision operator doubled)"),
     Mutant("entropy_sign", "isotropic", 2,
