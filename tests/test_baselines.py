@@ -17,26 +17,22 @@ deterministic error of the quadratic extrapolation itself (the fit applied to th
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import integrate
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the benchmarks package lives at the repo root
-
-from benchmarks.baselines import METHODS, simulate_baseline  # noqa: E402
-from benchmarks.baselines.nanbu import langevin, nanbu_a  # noqa: E402
-from benchmarks.baselines.pairwise import METHOD_CODES, advance_parallel, advance_serial  # noqa: E402
-from mbc_verify.mbc.initial import sample_initial  # noqa: E402
+from benchmarks.baselines import METHODS, simulate_baseline
+from benchmarks.baselines.nanbu import langevin, nanbu_a
+from benchmarks.baselines.pairwise import METHOD_CODES, advance_parallel, advance_serial
+from mbc_verify.mbc.initial import sample_initial
 
 EPS = 2.0**-52
-MOMENTUM_ULPS = 2.0  # per component, in units of ε·M (tests/test_mbc_kernel.py: jump_pair momentum bound)
-# jump_pair energy bound 43 ε E (tests/test_mbc_kernel.py) assumes cos²θ + sin²θ = 1 to ≤ 2μ; the baselines'
-# (cos θ, sin θ) come from ≤ 4 rounded operations each (TA: (1 − δ²)/(1 + δ²), 2δ/(1 + δ²); Nanbu/heat kernel:
-# √((1 − c)(1 + c))), |cos² + sin² − 1| ≤ 10μ = 5ε, which adds ≤ 5ε to |u'|²/|u|²: bound 48 ε E.
-ENERGY_ULPS = 48.0
+# Round-off bounds of tests/test_mbc_kernel.py for jump_pair: momentum ≤ 2εM per component (M = largest |component|
+# of the pair before/after), energy ≤ 22εE. The energy bound holds for ANY (cos θ, sin θ) handed to rotate (a
+# Householder reflection is an isometry for any reflection vector), so it covers the baselines' angle laws as is.
+MOMENTUM_ULPS = 2.0
+ENERGY_ULPS = 22.0
 
 N_RATE = 80_000
 BATCHES = 8
@@ -62,8 +58,9 @@ def _g_exact(method: str, tau: float) -> float:
     return math.exp(-6.0 * tau)  # spherical_bm: the heat kernel (Griffiths branch: bias ≈ τ/6 relative, docs)
 
 
-def _rate_exact(method: str, dt: float, n: int) -> float:
-    tau = dt * (n - 1.0) / (n // 2)
+def _rate_exact(method: str, dt: float, n: int, factor: float | None = None) -> float:
+    """−ln ρ / Δt with τ = Δt · factor, factor = (N − 1)/⌊N/2⌋ (the baselines' pairing factor) by default."""
+    tau = dt * ((n - 1.0) / (n // 2) if factor is None else factor)
     rho = 1.0 - (1.0 - _g_exact(method, tau)) * n / (2.0 * (n - 1.0))
     return -math.log(rho) / dt
 
@@ -140,7 +137,7 @@ def test_each_collision_conserves_momentum_and_energy(method: str, gamma: float)
 
 @pytest.mark.parametrize("method", METHODS)
 def test_drift_over_many_steps_is_within_roundoff_bound(method: str) -> None:
-    """N = 10⁴, 100 steps of Coulomb (5·10⁵ collisions): |ΔE| ≤ 48 ε E per step (every particle collides once)."""
+    """N = 10⁴, 100 steps of Coulomb (5·10⁵ collisions): |ΔE| ≤ 22 ε E per step (every particle collides once)."""
     n, steps, dt = 10_000, 100, 0.01
     v = sample_initial("bimaxwellian:2,0.5", n, 3)
     e0, p0 = float(np.sum(v * v)), v.sum(axis=0)
@@ -169,3 +166,24 @@ def test_simulate_baseline_record_and_validation() -> None:
         simulate_baseline("boris", 0.0, 10, 1.0, dt=0.1)
     with pytest.raises(ValueError, match="^dt"):
         simulate_baseline("nanbu", 0.0, 10, 1.0, dt=-0.1)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_gamma0_pairing_factor_at_small_n(method: str) -> None:
+    """N = 4: τ = Δt (N − 1)/⌊N/2⌋ = 1.5 Δt, ρ = 1 − (1 − g) · 4/6. R = 20 000 independent systems (seeds r),
+    ratio estimator Σ_r Q_T / Σ_r Q_0 in 10 batches, 5 s.e. The naive large-N factor τ = 2Δt (mean-field factor
+    without the (N − 1)/N) would give a rate 4/3 too large; the test resolves that difference (last assert)."""
+    n, dt, steps, reps, batches = 4, 0.01, 6, 20_000, 10
+    q0 = np.empty(reps)
+    qt = np.empty(reps)
+    for r in range(reps):
+        v = sample_initial("bimaxwellian:2,0.5", n, r)
+        q0[r] = _q(v)
+        advance_serial(v, 0.0, steps * dt, 0.0, dt, r, 1, METHOD_CODES[method])
+        qt[r] = _q(v)
+    per_batch = [-math.log(b.sum() / a.sum()) / (steps * dt)
+                 for a, b in zip(np.split(q0, batches), np.split(qt, batches), strict=True)]
+    mean, se = float(np.mean(per_batch)), float(np.std(per_batch, ddof=1)) / math.sqrt(batches)
+    want = _rate_exact(method, dt, n)
+    assert abs(mean - want) <= 5.0 * se, (method, mean, want, se)
+    assert abs(_rate_exact(method, dt, n, factor=2.0) - want) > 10.0 * se
