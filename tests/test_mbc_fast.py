@@ -55,6 +55,19 @@ def test_n2_legendre_law(gamma: float, h: float) -> None:
         assert np.all(np.abs(got - expect) < 5.0 * se), (ell, got, expect, se)
 
 
+@pytest.mark.parametrize("mutant", ["rate_doubled", "rate_without_gamma"])
+def test_n2_law_rejects_rate_mutants(mutant: str) -> None:
+    """Negative control: the same check fails (some |z| > 5) when the rate is wrong (γ = −3, h = 0.3)."""
+    gamma, h = -3.0, 0.3
+    lam = 4.0 * (2.0 * math.sqrt(3.0)) ** gamma / h**2
+    t_end = 1.5 / (lam * (1.0 - math.cos(h)))
+    res = run_ensemble(gamma, h, 2, t_end, replicas=4000, init="shell", engine="fast", dt=t_end / 7.3,
+                       snapshots=5, seed=2024, observables=("legendre",), mutant=mutant)
+    expect = np.exp(-lam * res["times"][1:] * (1.0 - math.cos(h)))
+    z = np.abs(res["legendre"][1:, 0] - expect) / res["legendre_se"][1:, 0]
+    assert z.max() > 5.0
+
+
 # --- item 4: γ = 0 traceless second moment --------------------------------------------------------------------
 
 def _beta_h(h: float) -> float:

@@ -20,10 +20,11 @@ first-order term equals τ L exactly when π_N μ_p = τ R_h(u_p), i.e.
 
 then particle i's expected number of jumps per step is Σ_{j≠i} τ R_h(u_ij), its MBC total rate times τ.
 For N = 2 the matching is the pair itself, μ = τ λ_h, and since |u| is constant the engine is exact (K over
-the steps adds up to Poisson(λ_h t)). For N > 2 the one-partner-per-step constraint gives a bias O(Δt) in the
-law at fixed t (first-order splitting: the O(τ²) term of one step is E_match[(Σ_p μ_p(K_p − I))²]/2, not
-τ² L²/2); it is measured against the exact engine in ``tests/test_mbc_fast.py`` and
-``benchmarks/fast_bias.py``, and for γ = 0 it is known in closed form (the test of the traceless second moment).
+the steps adds up to Poisson(λ_h t)). For N > 2 the one-partner-per-step constraint gives a bias at fixed t
+(first-order splitting: the O(τ²) term of one step is E_match[(Σ_p μ_p(K_p − I))²]/2, not τ² L²/2): O(Δt) for
+γ ≥ −5/2 and O(Δt^{2/3}) at γ = −3 (close pairs, see :func:`default_dt`); it is measured against the exact
+engine in ``tests/test_mbc_fast.py`` and ``benchmarks/fast_bias.py``, and for γ = 0 it is known in closed form
+(the test of the traceless second moment).
 
 Time grid: steps of length Δt from t0; the last one is shortened to land exactly on t1.
 
@@ -69,10 +70,17 @@ def default_dt(gamma: float, h: float) -> float:
     The Δt bias is a property of the one-partner-per-step splitting, set by the physical relaxation time
     (λ_h (1 − m_ℓ) → r^γ ℓ(ℓ+1) does not depend on h), not by h. At γ = 0 it is known in closed form (test of the
     traceless second moment): the traceless rate is off by a relative ≈ 3Δt (N large), 0.3 % at Δt = 1e-3.
-    Measured against the exact engine (``benchmarks/fast_bias.py``, N = 64, h = 0.3, T∥(t) from
-    ``bimaxwellian:2,0.5``): the bias is first order, ≈ 1.0 Δt at γ = 0 (t = 0.3) and smaller for γ = −2, −3
-    (unresolved, |bias| < 3 se ≈ 0.004, at Δt ≤ 0.01), so at Δt = 1e-3 it is ≈ 1e-3 or less: below the Monte Carlo
-    error of the default ensemble sizes (se ≈ 0.01 for 600 replicas of N = 64).
+    Measured against the exact engine (``benchmarks/fast_bias.py``: N = 64, h = 0.3, T∥(t) from
+    ``bimaxwellian:2,0.5``, 20000 paired replicas; fitted order with 95 % interval):
+
+    - γ = 0 (t = 0.3):  bias ≈ 0.95 Δt,   order 0.98 [0.91, 1.04];
+    - γ = −2 (t = 1):   bias ≈ 0.15 Δt,   order 0.92 [0.83, 1.02];
+    - γ = −3 (t = 1):   bias ≈ 0.044 Δt^{2/3}, order 0.68 [0.59, 0.77].
+
+    The Coulomb order 2/3 is expected: a pair with |u| = r moves T∥ by O(r²) per unit angle and its splitting error
+    per step is O(min((τ r^γ)², τ r^γ)); integrating against r² dr gives Δt^{min(1, (γ+5)/(−γ))}, i.e. order 1 for
+    γ ≥ −5/2 and 2/3 at γ = −3. At Δt = 1e-3 the bias is ≈ 1e-3 (γ = 0), 2e-4 (γ = −2), 4e-4 (γ = −3) in T∥:
+    below the Monte Carlo error of the default ensemble sizes (se ≈ 0.01 for 600 replicas of N = 64).
     """
     return DEFAULT_DT
 
