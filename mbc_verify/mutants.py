@@ -35,6 +35,9 @@ _MUTANTS = (
     Mutant("missing_transverse", "mbc", 5,
            "a jump drops the transverse term: u' = cos h · u instead of cos h · u + sin h |u| n, so every jump "
            "shrinks the relative velocity (pairs collapse; energy is lost)"),
+    Mutant("frozen_partners", "mbc", 6,
+           "every particle always collides with the same partner (the fast engine's matching is never reshuffled; "
+           "the exact engine replaces the drawn partner of i by i ^ 1): no mean-field mixing, chaos is not propagated"),
     Mutant("solver_without_half", "isotropic", 1,
            "the isotropic Landau solver drops the ½ of SPEC §1 (collision operator doubled)"),
     Mutant("entropy_sign", "isotropic", 2,

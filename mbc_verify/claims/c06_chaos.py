@@ -23,8 +23,14 @@ in the details. The anisotropic start ``bimaxwellian:2,0.5`` makes φ = v_z² a 
 (Σ|v_i|² is conserved, so φ = |v|² would give Cov = −Var|v|²/(N − 1) identically, by exchangeability alone;
 v_z² is not constrained that way).
 
+Exchangeability: the all-pairs estimator presumes that every pair has the same law. The covariance over the
+pairs of adjacent labels (i, i+1 mod N) — labelled pairs like the SPEC's v_1, v_2, averaged over i for power — is
+estimated as well and must agree with the all-pairs value within 5 combined standard errors.
+
 Mutants that must fail it: ``one_sided_rotation`` (energy and momentum not conserved: the covariance is no longer
-a resolved quantity of one sign). The rate and azimuth mutants change the dynamics but not its mean-field,
+a resolved quantity of one sign); ``frozen_partners`` (every particle always meets the same partner: the
+all-pairs average stays O(1/N), but half of the adjacent-label pairs are partners for life, correlated at
+O(1)). The rate and azimuth mutants change the dynamics but not its mean-field,
 chaotic structure, and are not expected to fail it.
 """
 
@@ -57,9 +63,10 @@ Z_MAX = 5.0
 def pair_sums(v0: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float, h: float,
               mutant: int) -> np.ndarray:
     """Exact-engine runs from the states ``v0`` (R × N × 3), segment k keyed by (seeds[r], k) as in
-    :mod:`mbc_verify.mbc.ensemble`; returns (R × snapshots × 2) the sums S₁ = Σ v_z², S₂ = Σ v_z⁴."""
+    :mod:`mbc_verify.mbc.ensemble`; returns (R × snapshots × 3): the sums S₁ = Σ v_z², S₂ = Σ v_z⁴ and the
+    adjacent-label sum S₃ = Σ_i φ(v_i) φ(v_{i+1 mod N})."""
     nrep, n = v0.shape[0], v0.shape[1]
-    out = np.empty((nrep, times.size, 2))
+    out = np.empty((nrep, times.size, 3))
     for r in prange(nrep):
         v = v0[r].copy()
         for k in range(times.size):
@@ -73,14 +80,22 @@ def pair_sums(v0: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float
                 s2 += x * x
             out[r, k, 0] = s1
             out[r, k, 1] = s2
+            s3 = 0.0
+            for i in range(n):
+                j = i + 1 if i + 1 < n else 0
+                s3 += v[i, 2] * v[i, 2] * v[j, 2] * v[j, 2]
+            out[r, k, 2] = s3
     return out
 
 
 def pair_covariance(s1: np.ndarray, s2: np.ndarray, n: int) -> tuple[float, float]:
     """(Cov, standard error) of φ(v_i), φ(v_j), i ≠ j, from per-replica sums S₁, S₂ (module docstring)."""
-    r = s1.size
-    a = (s1 * s1 - s2) / (n * (n - 1))
-    b = s1 / n
+    return covariance_estimate((s1 * s1 - s2) / (n * (n - 1)), s1 / n)
+
+
+def covariance_estimate(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(E[A] − E[B]², delta-method standard error) from per-replica A (mean of φφ over a set of pairs) and B."""
+    r = a.size
     mu_a, mu_b = a.mean(), b.mean()
     var_a, var_b = a.var(ddof=1), b.var(ddof=1)
     cov_ab = np.cov(a, b, ddof=1)[0, 1]
@@ -105,13 +120,17 @@ def covariances(n_values: tuple[int, ...], replicas: int, seed: int, mutant_id: 
     times = np.linspace(0.0, T_END, SNAPSHOTS)
     cov = np.empty((len(n_values), SNAPSHOTS))
     se = np.empty_like(cov)
+    cov_adj = np.empty_like(cov)
+    se_adj = np.empty_like(cov)
     for a, n in enumerate(n_values):
         seeds = np.array([replica_seed(seed + 104729 * n, r) for r in range(replicas)], dtype=np.int64)
         v0 = np.stack([sample_initial(INIT, n, int(s)) for s in seeds])
         sums = pair_sums(v0, seeds, times, GAMMA, H, mutant_id)
         for k in range(SNAPSHOTS):
             cov[a, k], se[a, k] = pair_covariance(sums[:, k, 0], sums[:, k, 1], n)
-    return {"times": times, "n": np.array(n_values), "cov": cov, "stderr": se}
+            cov_adj[a, k], se_adj[a, k] = covariance_estimate(sums[:, k, 2] / n, sums[:, k, 0] / n)
+    return {"times": times, "n": np.array(n_values), "cov": cov, "stderr": se, "cov_adjacent": cov_adj,
+            "stderr_adjacent": se_adj}
 
 
 @claim("C6", uses=("mbc",))
@@ -130,7 +149,12 @@ def certify_chaos(profile: str, seed: int, out_dir: Path, mutant: str | None) ->
     else:
         slope, slope_se, chi2 = math.nan, math.nan, math.nan
     slope_ok = math.isfinite(slope) and abs(slope + 1.0) <= Z_MAX * slope_se
-    ok = slope_ok and resolved and same_sign
+    # exchangeability: pairs of adjacent labels (i, i+1) have the all-pairs covariance (a defect that ties particles
+    # to fixed partners keeps the all-pairs average O(1/N) while labelled pairs stay correlated at O(1)); the two
+    # estimates share replicas, so the combined error hypot(se_adj, se) is conservative only up to their correlation
+    z_adj = np.abs(res["cov_adjacent"][:, -1] - cov) / np.hypot(res["stderr_adjacent"][:, -1], se)
+    exchangeable = bool(np.all(z_adj <= Z_MAX))
+    ok = slope_ok and resolved and same_sign and exchangeable
 
     fig, ax = figure(1, 2)
     ax[0, 0].errorbar(ns, np.abs(cov), Z_MAX * se, fmt="o", label=f"|Cov(v₁z², v₂z²)| at t = {T_END:g} (bars 5σ)")
@@ -159,13 +183,18 @@ def certify_chaos(profile: str, seed: int, out_dir: Path, mutant: str | None) ->
         relation="abs",
         tolerance_source="5 standard errors of p in the weighted fit log|Cov| = a + p log N + d/N; weights from the "
                          "delta-method standard error of the covariance estimator over replicas; every |Cov| "
-                         "must also be resolved (≥ 5 standard errors) with one sign",
+                         "must also be resolved (≥ 5 standard errors) with one sign, and pairs of adjacent labels "
+                         "(i, i+1) must have the all-pairs covariance within 5 combined standard errors "
+                         "(exchangeability)",
         verdict="pass" if ok else "fail",
         seeds=[seed], sizes={"n_values": list(n_values), "replicas": replicas, "t_end": T_END, "h": H,
                              "gamma": GAMMA, "init": INIT, "engine": "exact"},
         evidence=evidence,
         details={"cov": cov.tolist(), "cov_stderr": se.tolist(), "scaled_cov_(N-1)": ((ns - 1) * cov).tolist(),
                  "all_resolved": resolved, "one_sign": same_sign, "slope_ok": slope_ok, "slope_stderr": slope_se,
+                 "adjacent_labels_cov": res["cov_adjacent"][:, -1].tolist(),
+                 "adjacent_labels_cov_stderr": res["stderr_adjacent"][:, -1].tolist(),
+                 "adjacent_vs_all_pairs_max_z": float(z_adj.max()), "exchangeable": exchangeable,
                  "fit_chi2": chi2, "fit_dof": len(n_values) - 3,
                  "plain_loglog_slope": fit.slope if math.isfinite(slope) else math.nan,
                  "cov_at_t0": res["cov"][:, 0].tolist(), "cov_at_t0_stderr": res["stderr"][:, 0].tolist()},

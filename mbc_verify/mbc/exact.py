@@ -112,7 +112,8 @@ def advance_exact(v: np.ndarray, t0: float, t1: float, gamma: float, h: float, s
     """Advance the velocities ``v`` (N × 3, in place) by the MBC process from time t0 to t1; return the jumps.
 
     ``kernel`` is an angle-law code of :data:`mbc_verify.mbc.angles.KERNELS`, ``mutant`` the "mbc" mutant code
-    (0 = none). No validation here (callers validate: :func:`mbc_verify.mbc.api.simulate`).
+    (0 = none; 6 = ``frozen_partners`` replaces the drawn partner j by the fixed partner i ^ 1). No validation
+    here (callers validate: :func:`mbc_verify.mbc.api.simulate`).
     """
     n = v.shape[0]
     pref = prefactor(h, n, kernel, mutant)
@@ -148,6 +149,8 @@ def advance_exact(v: np.ndarray, t0: float, t1: float, gamma: float, h: float, s
             _row_sums(w, row)
             since_exact = 0
             continue
+        if mutant == 6:  # frozen_partners: i always collides with its fixed partner i ^ 1
+            j = i ^ 1 if (i ^ 1) < n else i - 1
         t += tau
         random_jump(v, i, j, kernel, h, sub, mutant)
         jumps += 1

@@ -177,7 +177,8 @@ def advance_fast_serial(v: np.ndarray, t0: float, t1: float, gamma: float, h: fl
     jumps = np.int64(0)
     for s in range(nsteps):
         skey = substream(key, np.uint64(s))
-        shuffle(perm, skey)
+        if mutant != 6:  # frozen_partners: the matching is never reshuffled
+            shuffle(perm, skey)
         tau = step_length(t0, t1, dt, nsteps, s)
         gather(v, perm, buf, 0, 2 * npairs)
         jumps = add_jumps(jumps, pairs_range(buf, 0, npairs, gamma, scale * tau, skey, kernel, h, m, smax, k_uniform,
@@ -203,7 +204,8 @@ def advance_fast_parallel(v: np.ndarray, t0: float, t1: float, gamma: float, h: 
     jumps = np.int64(0)
     for s in range(nsteps):
         skey = substream(key, np.uint64(s))
-        shuffle(perm, skey)
+        if mutant != 6:  # frozen_partners: the matching is never reshuffled
+            shuffle(perm, skey)
         tau = step_length(t0, t1, dt, nsteps, s)
         for b in prange(nblocks):
             p0 = b * _BLOCK
