@@ -109,6 +109,21 @@ def test_semi_discrete_field_is_conservative_and_dissipative(warm: None) -> None
     assert abs(dh - predicted) <= 1e-5 * abs(predicted)
 
 
+def test_field_is_bitwise_independent_of_thread_count(warm: None) -> None:
+    import numba
+
+    system, v = blob.initial_system(-2.5, BIMAX, n_per_dim=6)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = system.velocity(v), system.entropy_and_fisher(v)
+    finally:
+        numba.set_num_threads(threads)
+    many = system.velocity(v), system.entropy_and_fisher(v)
+    np.testing.assert_array_equal(one[0], many[0])
+    assert one[1] == many[1]
+
+
 # --- initial anisotropy relaxation rate (acceptance 2) ----------------------------------------------------
 
 @pytest.mark.parametrize("gamma", [0.0, -3.0])
@@ -254,6 +269,21 @@ def test_bkw_refinement_fitted_orders() -> None:
     res = _bkw_refinement((10, 12, 14, 16, 18), dt=0.1)
     assert np.all(np.diff(res["m4"]) < 0) and np.all(np.diff(res["dens"]) < 0)
     assert 1.5 <= res["m4_order"] <= 3.0
+
+
+# --- Coulomb T∥(t) curve (for acceptance 4, compared with MBC in the claims campaign) -------------------------
+
+def test_parallel_temperature_curve_extrapolates_in_eps_squared(warm: None) -> None:
+    res = blob.parallel_temperature_curve(-3.0, t_end=0.2, snapshots=3, n_per_dim=(6, 8), dt=0.1)
+    assert res["tpar"][0] == pytest.approx(TPAR, rel=1e-14)
+    assert res["tpar_extrapolated"][0] == pytest.approx(TPAR, rel=1e-13)  # both runs start at T∥ exactly
+    # T∥ decreases (T∥ > T⊥ relaxes); the regularisation slows the relaxation (factor < 1, see
+    # regularisation_factor), so the ε → 0 extrapolation lies below the finer run
+    assert res["tpar"][-1] < TPAR
+    assert res["tpar_extrapolated"][-1] < res["tpar"][-1]
+    assert res["tpar_error"][-1] == pytest.approx(abs(res["tpar_extrapolated"][-1] - res["tpar"][-1]))
+    with pytest.raises(ValueError, match="^n_per_dim"):
+        blob.parallel_temperature_curve(-3.0, t_end=0.1, n_per_dim=(8, 6))
 
 
 # --- input validation (acceptance 5) --------------------------------------------------------------------------
