@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from mbc_verify.initial import InitSpec
-from mbc_verify.mbc.initial import check_particle_init, sample_initial
-from mbc_verify.mbc.observables import moments
+from mbc_verify.mbc.api import run_segments
+from mbc_verify.mbc.initial import initial_state
 from mbc_verify.validation import (
     check_choice,
     check_gamma,
@@ -22,7 +22,6 @@ from mbc_verify.validation import (
     check_n_particles,
     check_positive,
     check_seed,
-    check_velocities,
 )
 
 from .pairwise import METHOD_CODES, advance_pairwise
@@ -46,32 +45,14 @@ def simulate_baseline(method: str, gamma: float, n: int, t_end: float, *, dt: fl
     dt = check_positive("dt", dt)
     snapshots = check_int("snapshots", snapshots, 2)
     seed = check_seed(seed)
-    if isinstance(init, (str, InitSpec)):
-        spec = check_particle_init(init)
-        init_name = str(spec)
-        v = None
-    else:
-        v = check_velocities(init, "init").copy()
-        if v.shape[0] != n:
-            raise ValueError(f"init: an array of velocities must have n = {n} rows, got {v.shape[0]}")
-        init_name = "array"
     start = time.perf_counter()
-    if v is None:
-        v = sample_initial(spec, n, seed)
+    v, init_name = initial_state(init, n, seed)
     code = METHOD_CODES[method]
-    times = np.linspace(0.0, t_end, snapshots)
-    second = np.empty((snapshots, 3, 3))
-    mom = np.empty((snapshots, 3))
-    en = np.empty(snapshots)
-    m4 = np.empty(snapshots)
-    second[0], mom[0], en[0], m4[0] = moments(v)
-    collisions = 0
-    for k in range(1, snapshots):
-        collisions += advance_pairwise(v, times[k - 1], times[k], gamma, dt, seed, k, code)
-        second[k], mom[k], en[k], m4[k] = moments(v)
+    record, collisions = run_segments(
+        v, np.linspace(0.0, t_end, snapshots),
+        lambda w, t0, t1, k: advance_pairwise(w, t0, t1, gamma, dt, seed, k, code))
     return {
-        "times": times, "second_moment": second, "momentum": mom, "energy": en, "moment4": m4,
-        "collisions": int(collisions), "wall_seconds": time.perf_counter() - start,
+        **record, "collisions": int(collisions), "wall_seconds": time.perf_counter() - start,
         "method": method, "gamma": gamma, "n": n, "t_end": t_end, "init": init_name, "dt": dt, "seed": seed,
         "snapshots": snapshots,
     }

@@ -25,25 +25,38 @@ from ..validation import (
     check_n_particles,
     check_positive,
     check_seed,
-    check_velocities,
 )
 from .angles import KERNELS
 from .exact import advance_exact
-from .initial import check_particle_init, sample_initial
+from .fast import advance_fast, default_dt
+from .initial import initial_state
 from .observables import moments
 
 ENGINES = ("exact", "fast")
+
+
+def run_segments(v: np.ndarray, times: np.ndarray, segment: Callable[[np.ndarray, float, float, int], int],
+                 progress: Callable[[float, float], object] | None = None) -> tuple[dict[str, np.ndarray], int]:
+    """Advance ``v`` in place through ``times`` by ``segment(v, t0, t1, k)`` (segment k ≥ 1 ends at times[k]) and
+    record the moments at every time: ``times``, ``second_moment`` (K × 3 × 3), ``momentum`` (K × 3), ``energy``
+    (K), ``moment4`` (K). Returns (record, total of the counts the segments returned)."""
+    k_max = times.size
+    second = np.empty((k_max, 3, 3))
+    mom = np.empty((k_max, 3))
+    en = np.empty(k_max)
+    m4 = np.empty(k_max)
+    second[0], mom[0], en[0], m4[0] = moments(v)
+    if progress is not None:
+        progress(0.0, float(times[-1]))
+    count = 0
+    for k in range(1, k_max):
+        count += segment(v, float(times[k - 1]), float(times[k]), k)
+        second[k], mom[k], en[k], m4[k] = moments(v)
+        if progress is not None:
+            progress(float(times[k]), float(times[-1]))
+    return {"times": times, "second_moment": second, "momentum": mom, "energy": en, "moment4": m4}, count
 EXACT_MAX_N = 4096
 """Largest N for the exact engine (its N × N rate matrix then takes 128 MiB)."""
-
-
-def _fast_engine() -> tuple[Callable[..., int], Callable[[float, float], float] | None]:
-    try:
-        from . import fast
-    except ImportError as exc:
-        raise NotImplementedError("engine: the fast engine (mbc_verify.mbc.fast) is not available yet; "
-                                  "use engine='exact'") from exc
-    return fast.advance_fast, getattr(fast, "default_dt", None)
 
 
 def simulate(gamma: float, h: float, n: int, t_end: float, *, init: str | InitSpec | np.ndarray = "maxwellian",
@@ -72,54 +85,27 @@ def simulate(gamma: float, h: float, n: int, t_end: float, *, init: str | InitSp
     mutant = check_mutant(mutant)
     if progress is not None and not callable(progress):
         raise ValueError(f"progress: must be callable or None, got {progress!r}")
-    if isinstance(init, (str, InitSpec)):
-        spec = check_particle_init(init)
-        init_name = str(spec)
-        v = None
-    else:
-        v = check_velocities(init, "init").copy()
-        if v.shape[0] != n:
-            raise ValueError(f"init: an array of velocities must have n = {n} rows, got {v.shape[0]}")
-        init_name = "array"
     if engine == "exact":
         if dt is not None:
             raise ValueError(f"dt: only the fast engine takes a time step (engine='exact'), got {dt!r}")
         if n > EXACT_MAX_N:
             raise ValueError(f"n: the exact engine keeps an N x N rate matrix; N must be <= {EXACT_MAX_N}, got {n}")
-        advance = None
     else:
-        advance, default_dt = _fast_engine()
-        if dt is None:
-            if default_dt is None:
-                raise ValueError("dt: the fast engine needs a time step (no default_dt available)")
-            dt = float(default_dt(gamma, h))
-        dt = check_positive("dt", dt)
+        dt = check_positive("dt", default_dt(gamma, h) if dt is None else dt)
 
     start = time.perf_counter()
-    if v is None:
-        v = sample_initial(spec, n, seed)
+    v, init_name = initial_state(init, n, seed)
     code = mutant_code(mutant, "mbc")
     kcode = KERNELS[kernel]
-    times = np.linspace(0.0, t_end, snapshots)
-    second = np.empty((snapshots, 3, 3))
-    mom = np.empty((snapshots, 3))
-    en = np.empty(snapshots)
-    m4 = np.empty(snapshots)
-    second[0], mom[0], en[0], m4[0] = moments(v)
-    if progress is not None:
-        progress(0.0, t_end)
-    jumps = 0
-    for k in range(1, snapshots):
-        if advance is None:
-            jumps += advance_exact(v, times[k - 1], times[k], gamma, h, seed, k, kcode, code)
-        else:
-            jumps += advance(v, times[k - 1], times[k], gamma, h, dt, seed, k, kcode, code)
-        second[k], mom[k], en[k], m4[k] = moments(v)
-        if progress is not None:
-            progress(float(times[k]), t_end)
+
+    def segment(w: np.ndarray, t0: float, t1: float, k: int) -> int:
+        if engine == "exact":
+            return advance_exact(w, t0, t1, gamma, h, seed, k, kcode, code)
+        return advance_fast(w, t0, t1, gamma, h, dt, seed, k, kcode, code)
+
+    record, jumps = run_segments(v, np.linspace(0.0, t_end, snapshots), segment, progress)
     return {
-        "times": times, "second_moment": second, "momentum": mom, "energy": en, "moment4": m4,
-        "jumps": int(jumps), "wall_seconds": time.perf_counter() - start,
+        **record, "jumps": int(jumps), "wall_seconds": time.perf_counter() - start,
         "gamma": gamma, "h": h, "n": n, "t_end": t_end, "init": init_name, "engine": engine, "dt": dt,
         "seed": seed, "snapshots": snapshots, "kernel": kernel, "mutant": mutant,
     }

@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from ..initial import InitSpec, parse_init
-from ..validation import check_n_particles, check_seed
+from ..validation import check_n_particles, check_seed, check_velocities
 
 PARTICLE_INITS = ("maxwellian", "bimaxwellian", "bkw", "shell")
 
@@ -62,6 +62,18 @@ def check_particle_init(init: str | InitSpec, name: str = "init") -> InitSpec:
     if spec.name == "bkw":
         bkw_coefficients(spec.params[0])
     return spec
+
+
+def initial_state(init: str | InitSpec | np.ndarray, n: int, seed: int) -> tuple[np.ndarray, str]:
+    """(velocities, recorded name) of a run's initial data: a SPEC §6 name sampled with :func:`sample_initial`, or
+    an (n × 3) array of velocities used as given (a copy; recorded as ``"array"``)."""
+    if isinstance(init, (str, InitSpec)):
+        spec = check_particle_init(init)
+        return sample_initial(spec, n, seed), str(spec)
+    v = check_velocities(init, "init").copy()
+    if v.shape[0] != n:
+        raise ValueError(f"init: an array of velocities must have n = {n} rows, got {v.shape[0]}")
+    return v, "array"
 
 
 def _unit_vectors(rng: np.random.Generator, n: int) -> np.ndarray:
