@@ -177,11 +177,12 @@ def mpmath_replay(v0: np.ndarray, seed: int, jumps: int, h: float) -> tuple[floa
         n = len(v)
         e0 = mpmath.fsum(x * x for row in v for x in row)
         p0 = [mpmath.fsum(row[k] for row in v) for k in range(3)]
-        base = stream_key(np.uint64(seed), np.uint64(0))
+        # numba returns uint64 keys to Python as plain ints: re-wrap them so every call types them as uint64
+        base = np.uint64(stream_key(np.uint64(seed), np.uint64(0)))
         cos_h, sin_h = mpmath.cos(h), mpmath.sin(h)
         worst_e = worst_p = mpmath.mpf(0)
         for step in range(jumps):
-            key = substream(base, np.uint64(step))
+            key = np.uint64(substream(base, np.uint64(step)))
             i, j = _pick_pair(key, n)
             phi = 2 * mpmath.pi * mpmath.mpf(float(uniform(key, np.uint64(1))))
             c = [(v[i][k] + v[j][k]) / 2 for k in range(3)]
