@@ -46,6 +46,13 @@ def rows(certs: Sequence[Certificate], short: bool = False) -> list[list[str]]:
              tolerance_text(c), _VERDICT_MARK[c.verdict], f"{c.wall_seconds:.1f}"] for c in certs]
 
 
+NORMALISATION = (
+    "Normalisation (SPEC §1): ∂_t f = ½ ∇·∫ a(v−w)(f(w)∇f(v) − f(v)∇f(w)) dw with a(z) = |z|^(γ+2)(I − ẑ⊗ẑ), "
+    "the paper's eq. (1.1) with its ½; MBC pair rate (2/N)·4|u|^γ/h², grazing parameter h. A plasma physicist's "
+    "collision factor (Λ/8π-type constants, ln Λ, charges and masses) multiplies the right-hand side by a constant "
+    "c; that is the rescaling of time t → c·t, and every rate here is per unit of this dimensionless time."
+)
+
 HEADER = ["id", "claim", "measured", "expected", "tolerance", "verdict", "seconds"]
 
 
@@ -96,6 +103,7 @@ def markdown(certs: Sequence[Certificate], doc: dict[str, Any]) -> str:
     ]
     lines += ["| " + " | ".join(r) + " |" for r in rows(certs)]
     s = doc["summary"]
+    lines += ["", NORMALISATION]
     lines += ["", f"Passed {s['pass']} of {len(certs)}; failed {s['fail']}, errors {s['error']}, "
               f"not implemented {s['not-implemented']}.", ""]
     if doc.get("mutation_matrix"):
