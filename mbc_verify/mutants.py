@@ -38,6 +38,10 @@ _MUTANTS = (
     Mutant("frozen_partners", "mbc", 6,
            "every particle always collides with the same partner (the fast engine's matching is never reshuffled; "
            "the exact engine replaces the drawn partner of i by i ^ 1): no mean-field mixing, chaos is not propagated"),
+    Mutant("textbook_rotation", "mbc", 7,
+           "the rotation is computed by its formula cos h·u + sin h·|u|·n, which in float64 scales |u|² by the fixed "
+           "cos²h + sin²h ≠ 1: a systematic energy drift of about an ulp per jump (the kernel uses an exact "
+           "Householder isometry instead)"),
     Mutant("solver_without_half", "isotropic", 1,
            "the isotropic Landau solver drops the ½ of SPEC §1 (collision operator doubled)"),
     Mutant("entropy_sign", "isotropic", 2,

@@ -147,19 +147,32 @@ def rotate(ux: float, uy: float, uz: float, cos_t: float, sin_t: float, cos_p: f
 
 
 @njit(cache=True)
+def textbook_rotate(ux: float, uy: float, uz: float, cos_t: float, sin_t: float, cos_p: float, sin_p: float) -> tuple:
+    """The formula as written, u' = cos θ u + sin θ |u| t: correct in exact arithmetic, but in float64 it scales |u|²
+    by the fixed cos²θ + sin²θ ≠ 1 of a fixed angle, a systematic drift (the ``textbook_rotation`` mutant; kept to
+    show that claim C1 detects it; never used otherwise)."""
+    r, nx, ny, nz, e1x, e1y, e1z, e2x, e2y, e2z = frame(ux, uy, uz)
+    k = sin_t * r
+    return (cos_t * ux + k * (cos_p * e1x + sin_p * e2x), cos_t * uy + k * (cos_p * e1y + sin_p * e2y),
+            cos_t * uz + k * (cos_p * e1z + sin_p * e2z))
+
+
+@njit(cache=True)
 def jump_pair(v: np.ndarray, i: int, j: int, cos_t: float, sin_t: float, cos_p: float, sin_p: float,
               mutant: int) -> None:
     """Replace (v_i, v_j) in place by (c + u'/2, c - u'/2) with u' = rotate(u, θ, φ).
 
     ``mutant`` (see :mod:`mbc_verify.mutants`, target "mbc"): 1 = ``one_sided_rotation`` moves only v_i by
-    u' - u; 5 = ``missing_transverse`` uses u' = cos θ u (the transverse term dropped); every other code is the
-    correct update (rate and azimuth mutants act elsewhere).
+    u' - u; 5 = ``missing_transverse`` uses u' = cos θ u (the transverse term dropped); 7 = ``textbook_rotation``
+    uses :func:`textbook_rotate`; every other code is the correct update (rate and azimuth mutants act elsewhere).
     """
     ux = v[i, 0] - v[j, 0]
     uy = v[i, 1] - v[j, 1]
     uz = v[i, 2] - v[j, 2]
     if mutant == 5:
         px, py, pz = cos_t * ux, cos_t * uy, cos_t * uz
+    elif mutant == 7:
+        px, py, pz = textbook_rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
     else:
         px, py, pz = rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
     if mutant == 1:
