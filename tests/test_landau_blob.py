@@ -47,14 +47,9 @@ def exact_bimaxwellian_rate(gamma: float) -> float:
     return derived.number(key)
 
 
-def regularisation_factor(eps: float, tpar: float = TPAR, tperp: float = TPERP) -> float:
-    """Ratio blob rate / exact rate predicted by the regularisation alone.
-
-    For a (grid-sampled) Gaussian particle measure, ψ_ε * f^N ≈ N(0, Σ + ε²I), so F = -(Σ + ε²I)⁻¹ v and the
-    rate, proportional to the anisotropic part b∥ - b⊥ of (Σ + ε²)⁻¹ for every γ (see exact_bimaxwellian_rate),
-    is multiplied by T⊥T∥ / ((T⊥ + ε²)(T∥ + ε²)) = 1 - O(ε²).
-    """
-    return tperp * tpar / ((tperp + eps**2) * (tpar + eps**2))
+def regularisation_factor(eps: float) -> float:
+    """Ratio blob rate / exact rate predicted by the regularisation alone (:func:`blob.regularisation_factor`)."""
+    return blob.regularisation_factor(eps, TPAR, TPERP)
 
 
 @pytest.fixture(scope="module")

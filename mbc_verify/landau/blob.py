@@ -319,6 +319,17 @@ def second_moment_rate(system: BlobSystem, v: np.ndarray) -> np.ndarray:
     return m + m.T
 
 
+def regularisation_factor(eps: float, tpar: float, tperp: float) -> float:
+    """Blob rate / exact rate of dT∥/dt at a bi-Maxwellian N(0, diag(T⊥, T⊥, T∥)) predicted by the regularisation.
+
+    For a grid-sampled Gaussian particle measure ψ_ε * f^N ≈ N(0, Σ + ε²I), so the entropy gradient is
+    F = −(Σ + ε²I)⁻¹ v and the rate, proportional for every γ to the anisotropic part of (Σ + ε²I)⁻¹, is multiplied
+    by T⊥T∥ / ((T⊥ + ε²)(T∥ + ε²)) = 1 − O(ε²). The other error terms (aliasing, truncation of the mollifier, the
+    discrete pair sum) are below 10 % of this bias at n_per_dim ≥ 10 (``tests/test_landau_blob.py``).
+    """
+    return tperp * tpar / ((tperp + eps**2) * (tpar + eps**2))
+
+
 def _time_grid(t_end: float, snapshots: int, dt: float) -> tuple[np.ndarray, int, float]:
     times = np.linspace(0.0, t_end, snapshots)
     gap = t_end / (snapshots - 1)
