@@ -32,9 +32,6 @@ _MUTANTS = (
            "the pair jump rate omits the |u|^γ factor (λ_h = 4 / h²)"),
     Mutant("rate_doubled", "mbc", 4,
            "the pair jump rate is off by a factor 2 (λ_h = 8 |u|^γ / h²)"),
-    Mutant("missing_transverse", "mbc", 5,
-           "a jump drops the transverse term: u' = cos h · u instead of cos h · u + sin h |u| n, so every jump "
-           "shrinks the relative velocity (pairs collapse; energy is lost)"),
     Mutant("frozen_partners", "mbc", 6,
            "every particle always collides with the same partner (the fast engine's matching is never reshuffled; "
            "the exact engine replaces the drawn partner of i by i ^ 1): no mean-field mixing, chaos is not propagated"),

@@ -41,10 +41,3 @@ def test_demonstration_mutant_flips_the_conservation_check() -> None:
     assert _pair_invariant_change(0) <= 16 * eps
     assert _pair_invariant_change(mutant_code("one_sided_rotation", "mbc")) > 1e-3
 
-
-def test_missing_transverse_shrinks_the_relative_velocity() -> None:
-    v = np.array([[0.3, -1.2, 0.7], [-0.4, 0.5, 1.1]])
-    u0 = np.linalg.norm(v[0] - v[1])
-    h = 0.3
-    jump_pair(v, 0, 1, math.cos(h), math.sin(h), 1.0, 0.0, mutant_code("missing_transverse", "mbc"))
-    assert np.linalg.norm(v[0] - v[1]) == pytest.approx(math.cos(h) * u0, rel=1e-14)

@@ -25,8 +25,10 @@ Caveat on the error bar: a single pair term |v_i − v_j|^{-2} has a finite mean
 interval (the mean converges with stable-law fluctuations of index 3/2). The verdict does not hinge on it: the
 measured means sit at about a third of the bound (Maxwellian: S = 1/2 against I/2 = 3/2).
 
-Mutant: ``missing_transverse`` (u' = cos h · u, the transverse term dropped) shrinks every relative velocity at
-each jump, so S(t) blows up.
+Mutant: ``biased_azimuth`` (the rotation axis drawn with a bias in a frame attached to u) makes the kernel
+anisotropic, so the runs leave the Landau dynamics and S(t) leaves the bound. (A defect that shrinks |u| at every
+jump would blow S(t) up even faster, but at γ < 0 it drives the continuous-time engine into a Zeno cascade of
+ever faster jumps, so it is not kept as a mutant.)
 
 :func:`snapshot_states` runs an ensemble with the library's fast engine and keeps the velocities at each snapshot
 (the ensemble API streams only moments); replica r is the run ``simulate(..., seed=replica_seed(seed, r))``.

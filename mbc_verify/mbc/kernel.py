@@ -163,15 +163,13 @@ def jump_pair(v: np.ndarray, i: int, j: int, cos_t: float, sin_t: float, cos_p: 
     """Replace (v_i, v_j) in place by (c + u'/2, c - u'/2) with u' = rotate(u, θ, φ).
 
     ``mutant`` (see :mod:`mbc_verify.mutants`, target "mbc"): 1 = ``one_sided_rotation`` moves only v_i by
-    u' - u; 5 = ``missing_transverse`` uses u' = cos θ u (the transverse term dropped); 7 = ``textbook_rotation``
-    uses :func:`textbook_rotate`; every other code is the correct update (rate and azimuth mutants act elsewhere).
+    u' - u; 7 = ``textbook_rotation`` uses :func:`textbook_rotate`; every other code is the correct update (the
+    rate, azimuth and pairing mutants act elsewhere).
     """
     ux = v[i, 0] - v[j, 0]
     uy = v[i, 1] - v[j, 1]
     uz = v[i, 2] - v[j, 2]
-    if mutant == 5:
-        px, py, pz = cos_t * ux, cos_t * uy, cos_t * uz
-    elif mutant == 7:
+    if mutant == 7:
         px, py, pz = textbook_rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
     else:
         px, py, pz = rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
