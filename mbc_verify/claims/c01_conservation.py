@@ -226,8 +226,8 @@ def certify_conservation(profile: str, seed: int, out_dir: Path, mutant: str | N
         rms_p = np.sqrt((dp**2).mean(axis=0)) / np.spacing(math.sqrt(3.0 * N_PARTICLES))
     sym_ok = symbolic_identity()
     # fit only where the drift has left the measurement floor (≥ 4 ulps) and is a genuine random walk
-    use = rms >= 4.0
-    if use.sum() >= 3:
+    use = np.isfinite(rms) & (rms >= 4.0)
+    if use.sum() >= 3 and np.all(np.isfinite(rms)):
         fit = fit_power_law(checkpoints[use], rms[use], np.full(int(use.sum()), 1.0 / math.sqrt(2 * replicas)))
         slope, slope_se = fit.slope, fit.slope_stderr
     else:
@@ -245,7 +245,8 @@ def certify_conservation(profile: str, seed: int, out_dir: Path, mutant: str | N
     ax[0, 0].set_xlabel("jumps")
     ax[0, 0].set_ylabel("ulps")
     ax[0, 0].legend(fontsize=7)
-    ax[0, 1].hist(np.abs(de[:, -1]) / e_scale, bins=12)
+    final = np.abs(de[:, -1]) / e_scale
+    ax[0, 1].hist(final[np.isfinite(final)], bins=12)
     ax[0, 1].set_xlabel(f"|energy drift| after {total:.0e} jumps (ulps)")
     evidence = save_evidence(out_dir, "C1", fig, {
         "checkpoints": checkpoints, "rms_energy_ulps": rms, "rms_momentum_ulps": rms_p,
