@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 from mbc_verify.claims.c05_mean_field import rms_error
-from mbc_verify.claims.c09_singular_control import bound, initial_fisher, singular_moment, snapshot_states
+from mbc_verify.claims.c09_singular_control import bound, initial_fisher, singular_moment
 from mbc_verify.claims.c10_self_averaging import (
     coulomb_radial_coefficients,
     maxwell_coefficient_coulomb,
@@ -32,7 +32,7 @@ from mbc_verify.claims.c12_maxwell_molecules import (
 from mbc_verify.claims.registry import run_claim
 from mbc_verify.landau.maxwell import second_moment_exact
 from mbc_verify.mbc.api import simulate
-from mbc_verify.mbc.ensemble import replica_seed
+from mbc_verify.mbc.ensemble import ensemble_states, replica_seed
 from mbc_verify.mbc.observables import collision_coefficient, moments
 
 # ---------------------------------------------------------------- C5 helpers
@@ -71,8 +71,8 @@ def test_initial_fisher_closed_forms_and_bound():
 
 
 def test_snapshot_states_is_the_simulate_run():
-    """Replica r of snapshot_states is simulate(seed = replica_seed(seed, r)), bit for bit."""
-    times, states = snapshot_states(-3.0, 0.3, 16, 0.05, replicas=2, init="bkw:0.7", snapshots=3, seed=5)
+    """Replica r of ensemble_states is simulate(seed = replica_seed(seed, r)), bit for bit."""
+    times, states = ensemble_states(-3.0, 0.3, 16, 0.05, replicas=2, init="bkw:0.7", snapshots=3, seed=5)
     for r in range(2):
         rec = simulate(-3.0, 0.3, 16, 0.05, init="bkw:0.7", snapshots=3, seed=replica_seed(5, r))
         for k in range(3):

@@ -44,12 +44,11 @@ import math
 from pathlib import Path
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 from scipy import stats as sps
 
 from ..certificate import Certificate
-from ..mbc.ensemble import replica_seed
-from ..mbc.exact import advance_exact
+from ..mbc.ensemble import replica_seed, run_states
 from ..mbc.initial import sample_initial
 from ..mbc.kernel import frame, random_jump
 from ..mbc.rng import stream_key, substream
@@ -122,29 +121,12 @@ def kernel_check(n_conf: int, seed: int, mutant_id: int) -> dict:
             "azimuth_p": float(ks.pvalue), "azimuth_ok": bool(ks_stat <= KS_CRIT), "phi": phi}
 
 
-@njit(cache=True, parallel=True)
-def equilibrium_runs(v0: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float, h: float,
-                     mutant: int) -> np.ndarray:
-    """Exact-engine runs from the states ``v0`` (R × N × 3), segment k keyed by (seeds[r], k) as in
-    :mod:`mbc_verify.mbc.ensemble`; returns features (R × snapshots × 6): v_1 (3), |v_1|², |v_1|⁴, E."""
-    nrep, n = v0.shape[0], v0.shape[1]
-    out = np.empty((nrep, times.size, 6))
-    for r in prange(nrep):
-        v = v0[r].copy()
-        for k in range(times.size):
-            if k > 0:
-                advance_exact(v, times[k - 1], times[k], gamma, h, seeds[r], k, 0, mutant)
-            s = v[0, 0] ** 2 + v[0, 1] ** 2 + v[0, 2] ** 2
-            e = 0.0
-            for i in range(n):
-                e += v[i, 0] ** 2 + v[i, 1] ** 2 + v[i, 2] ** 2
-            out[r, k, 0] = v[0, 0]
-            out[r, k, 1] = v[0, 1]
-            out[r, k, 2] = v[0, 2]
-            out[r, k, 3] = s
-            out[r, k, 4] = s * s
-            out[r, k, 5] = e / n
-    return out
+def equilibrium_features(states: np.ndarray) -> np.ndarray:
+    """Features (R × snapshots × 6) of run states (R × snapshots × N × 3): v_1 (3), |v_1|², |v_1|⁴, E = (1/N)Σ|v_i|²."""
+    v1 = states[:, :, 0, :]
+    s = (v1**2).sum(axis=-1)
+    e = (states**2).sum(axis=(-1, -2)) / states.shape[2]
+    return np.concatenate([v1, s[..., None], (s * s)[..., None], e[..., None]], axis=-1)
 
 
 def sphere_marginal_ks(x: np.ndarray, n: int) -> tuple[float, float]:
@@ -180,7 +162,7 @@ def certify_reversibility(profile: str, seed: int, out_dir: Path, mutant: str | 
         seeds = np.array([replica_seed(seed + 7919 * (gi + 1), r) for r in range(replicas)], dtype=np.int64)
         v0 = np.stack([sample_initial("maxwellian", N_PARTICLES, int(s)) for s in seeds])
         times = np.linspace(0.0, T_END[gamma], SNAPSHOTS)
-        feats = equilibrium_runs(v0, seeds, times, gamma, H, code)
+        feats = equilibrium_features(run_states(v0, seeds, times, gamma, H, engine="exact", mutant=mutant))
         x = feats[:, :, 3] / ((N_PARTICLES - 1) * feats[:, :, 5])
         ks = [sphere_marginal_ks(x[:, k], N_PARTICLES) for k in range(SNAPSHOTS)]
         z = antisymmetry_z(feats)

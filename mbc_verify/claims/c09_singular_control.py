@@ -30,8 +30,8 @@ anisotropic, so the runs leave the Landau dynamics and S(t) leaves the bound. (A
 jump would blow S(t) up even faster, but at γ < 0 it drives the continuous-time engine into a Zeno cascade of
 ever faster jumps, so it is not kept as a mutant.)
 
-:func:`snapshot_states` runs an ensemble with the library's fast engine and keeps the velocities at each snapshot
-(the ensemble API streams only moments); replica r is the run ``simulate(..., seed=replica_seed(seed, r))``.
+:func:`mbc_verify.mbc.ensemble.ensemble_states` runs the ensemble with the library's fast engine and keeps the
+velocities at each snapshot; replica r is the run ``simulate(..., seed=replica_seed(seed, r))``.
 """
 
 from __future__ import annotations
@@ -40,62 +40,15 @@ import math
 from pathlib import Path
 
 import numpy as np
-from numba import njit, prange
 
 from .. import derived
 from ..certificate import Certificate
 from ..initial import parse_init
 from ..landau.maxwell import bkw_fisher
-from ..mbc.angles import KERNELS
-from ..mbc.composite import composite_table
-from ..mbc.ensemble import replica_seed
-from ..mbc.fast import advance_fast_serial, default_dt
-from ..mbc.initial import sample_initial
+from ..mbc.ensemble import ensemble_states
 from ..mbc.observables import pair_singular_moment
-from ..mutants import mutant_code
-from ..validation import check_gamma, check_grazing, check_int, check_n_particles, check_positive, check_seed
 from .common import figure, pick, save_evidence
 from .registry import STATEMENTS, claim
-
-
-@njit(cache=True, parallel=True)
-def _run_states(v0: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float, h: float, dt: float,
-                kernel: int, mutant: int, m: np.ndarray, smax: np.ndarray, k_uniform: np.int64,
-                states: np.ndarray) -> None:
-    """states[b, k] = velocities of replica b at times[k] (fast engine, segment k keyed by (seeds[b], k))."""
-    for b in prange(v0.shape[0]):
-        v = v0[b].copy()
-        states[b, 0] = v
-        for k in range(1, times.shape[0]):
-            advance_fast_serial(v, times[k - 1], times[k], gamma, h, dt, seeds[b], k, kernel, mutant, m, smax,
-                                k_uniform)
-            states[b, k] = v
-
-
-def snapshot_states(gamma: float, h: float, n: int, t_end: float, *, replicas: int, init: str,
-                    snapshots: int = 2, seed: int = 0, dt: float | None = None,
-                    mutant: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(times, states): velocities (replicas × snapshots × N × 3) of an MBC ensemble (fast engine, fixed kernel).
-
-    Replica r starts from ``sample_initial(init, n, s_r)`` with s_r = ``ensemble.replica_seed(seed, r)`` and is
-    advanced segment by segment exactly as in :func:`mbc_verify.mbc.api.simulate` with seed s_r.
-    """
-    gamma = check_gamma(gamma)
-    h = check_grazing(h)
-    n = check_n_particles(n)
-    t_end = check_positive("t_end", t_end)
-    replicas = check_int("replicas", replicas, 1)
-    snapshots = check_int("snapshots", snapshots, 2)
-    seed = check_seed(seed)
-    dt = check_positive("dt", default_dt(gamma, h) if dt is None else dt)
-    kcode = KERNELS["fixed"]
-    m, smax, k_uniform = composite_table(kcode, h)
-    seeds = np.array([replica_seed(seed, r) for r in range(replicas)], dtype=np.int64)
-    v0 = np.stack([sample_initial(init, n, int(s)) for s in seeds])
-    times = np.linspace(0.0, t_end, snapshots)
-    states = np.empty((replicas, snapshots, n, 3))
-    _run_states(v0, seeds, times, gamma, h, dt, kcode, mutant_code(mutant, "mbc"), m, smax, k_uniform, states)
-    return times, states
 
 
 def singular_moment(v: np.ndarray) -> float:
@@ -142,7 +95,7 @@ def certify_singular_control(profile: str, seed: int, out_dir: Path, mutant: str
     worst = -math.inf
     fig, ax = figure(1, 2)
     for k, (gamma, init, n, h) in enumerate(runs):
-        times, states = snapshot_states(gamma, h, n, t_end, replicas=replicas, init=init, snapshots=snapshots,
+        times, states = ensemble_states(gamma, h, n, t_end, replicas=replicas, init=init, snapshots=snapshots,
                                         seed=seed + k, mutant=mutant)
         s = np.array([[singular_moment(states[r, i]) for i in range(snapshots)] for r in range(replicas)])
         mean = s.mean(axis=0)

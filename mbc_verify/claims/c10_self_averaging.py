@@ -57,9 +57,9 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 
 from ..certificate import Certificate
+from ..mbc.ensemble import ensemble_states
 from ..mbc.observables import collision_coefficient
 from ..stats import fit_power_law
-from .c09_singular_control import snapshot_states
 from .common import figure, pick, save_evidence
 from .registry import STATEMENTS, claim
 
@@ -176,7 +176,7 @@ def certify_self_averaging(profile: str, seed: int, out_dir: Path, mutant: str |
         q_se = np.empty(len(sizes_n))
         q_plain = np.empty(len(sizes_n))
         for k, n in enumerate(sizes_n):
-            _, states = snapshot_states(gamma, h, n, t_end, replicas=replicas[gamma], init="maxwellian", snapshots=2,
+            _, states = ensemble_states(gamma, h, n, t_end, replicas=replicas[gamma], init="maxwellian", snapshots=2,
                                         seed=seed + 100 * col + k, mutant=mutant)
             sizes = np.array([mean_fluctuations(states[r, -1], gamma) for r in range(replicas[gamma])])
             q[k] = sizes[:, 0].mean()

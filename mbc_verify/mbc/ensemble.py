@@ -240,3 +240,63 @@ def run_ensemble(gamma: float, h: float, n: int, t_end: float, *, replicas: int,
 
 
 __all__ = ["OBSERVABLES", "replica_seed", "run_ensemble"]
+
+
+@njit(cache=True, parallel=True)
+def _run_states(v0: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float, h: float, dt: float,
+                engine: int, kernel: int, mutant: int, m: np.ndarray, smax: np.ndarray, k_uniform: np.int64,
+                states: np.ndarray) -> None:
+    """states[b, k] = velocities of replica b at times[k] (segment k keyed by (seeds[b], k), as in
+    :func:`_run_block`)."""
+    for b in prange(v0.shape[0]):
+        v = v0[b].copy()
+        states[b, 0] = v
+        for k in range(1, times.shape[0]):
+            if engine == 0:
+                advance_exact(v, times[k - 1], times[k], gamma, h, seeds[b], k, kernel, mutant)
+            else:
+                advance_fast_serial(v, times[k - 1], times[k], gamma, h, dt, seeds[b], k, kernel, mutant, m, smax,
+                                    k_uniform)
+            states[b, k] = v
+
+
+def run_states(v0: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float, h: float, *,
+               engine: str = "fast", dt: float | None = None, kernel: str = "fixed",
+               mutant: str | None = None) -> np.ndarray:
+    """Velocities (R × K × N × 3) at ``times`` of R runs from the given initial states ``v0`` (R × N × 3).
+
+    Run r uses the seed ``seeds[r]`` exactly as :func:`mbc_verify.mbc.api.simulate` does (segment k ends at
+    times[k]); replicas run in ``prange`` and the result is bitwise independent of the number of threads. For claims
+    that need per-particle statistics the streamed observables of :func:`run_ensemble` do not provide.
+    """
+    gamma = check_gamma(gamma)
+    h = check_grazing(h)
+    engine = check_choice("engine", engine, ENGINES)
+    kernel = check_choice("kernel", kernel, tuple(KERNELS))
+    if engine == "exact" and dt is not None:
+        raise ValueError(f"dt: only the fast engine takes a time step (engine='exact'), got {dt!r}")
+    step = 0.0 if engine == "exact" else check_positive("dt", default_dt(gamma, h) if dt is None else dt)
+    kcode = KERNELS[kernel]
+    m, smax, k_uniform = composite_table(kcode, h)
+    v0 = np.ascontiguousarray(v0, dtype=np.float64)
+    states = np.empty((v0.shape[0], times.shape[0], v0.shape[1], 3))
+    _run_states(v0, np.asarray(seeds, dtype=np.int64), np.asarray(times, dtype=np.float64), gamma, h, step,
+                ENGINES.index(engine), kcode, mutant_code(check_mutant(mutant), "mbc"), m, smax, k_uniform, states)
+    return states
+
+
+def ensemble_states(gamma: float, h: float, n: int, t_end: float, *, replicas: int, init: str | InitSpec,
+                    engine: str = "fast", snapshots: int = 2, seed: int = 0, dt: float | None = None,
+                    kernel: str = "fixed", mutant: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(times, velocities R × K × N × 3) of the ensemble of :func:`run_ensemble`: replica r is the run
+    ``simulate(gamma, h, n, t_end, seed=replica_seed(seed, r), ...)``, bit for bit."""
+    n = check_n_particles(n)
+    t_end = check_positive("t_end", t_end)
+    replicas = check_int("replicas", replicas, 1)
+    snapshots = check_int("snapshots", snapshots, 2)
+    seed = check_seed(seed)
+    spec = check_particle_init(init)
+    seeds = np.array([replica_seed(seed, r) for r in range(replicas)], dtype=np.int64)
+    v0 = np.stack([sample_initial(spec, n, int(s)) for s in seeds])
+    times = np.linspace(0.0, t_end, snapshots)
+    return times, run_states(v0, seeds, times, gamma, h, engine=engine, dt=dt, kernel=kernel, mutant=mutant)
