@@ -10,40 +10,62 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .certificate import Certificate
+from .certificate import Certificate, Check
+from .outputs import atomic_write_text
 
-_VERDICT_MARK = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "not-implemented": "not implemented"}
+_VERDICT_MARK = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "interrupted": "INTERRUPTED",
+                 "not-implemented": "not implemented"}
 
 
 def fmt(x: float | None) -> str:
     """Compact number formatting for tables ("—" for missing)."""
     if x is None:
         return "—"
+    if x != x:
+        return "nan"
     if x == 0 or 1e-3 <= abs(x) < 1e5:
         return f"{x:.4g}"
     return f"{x:.3e}"
 
 
-def expected_text(c: Certificate) -> str:
+def expected_text(c: Check | None) -> str:
     """The expected value or bound, as the relation reads it."""
-    if c.expected is None:
+    if c is None:
         return "—"
     return {"le": "≤ ", "ge": "≥ ", "in": "∈ CI ∋ "}.get(c.relation, "") + fmt(c.expected)
 
 
-def tolerance_text(c: Certificate) -> str:
+def tolerance_text(c: Check | None) -> str:
     """The tolerance with its kind (absolute or relative)."""
-    if c.tolerance is None:
+    if c is None:
         return "—"
     return ("rel " if c.relation == "rel" else "") + fmt(c.tolerance)
 
 
 def rows(certs: Sequence[Certificate], short: bool = False) -> list[list[str]]:
-    """Table rows: id, claim (its short name when ``short``), measured, expected, tolerance, verdict, seconds."""
+    """Table rows: id, claim (its short name when ``short``), measured, expected, tolerance (of the primary
+    check), verdict, seconds."""
     from .claims.registry import STATEMENTS
 
-    return [[c.claim_id, STATEMENTS[c.claim_id][0] if short else c.statement, fmt(c.measured), expected_text(c),
-             tolerance_text(c), _VERDICT_MARK[c.verdict], f"{c.wall_seconds:.1f}"] for c in certs]
+    out = []
+    for c in certs:
+        head = c.headline
+        out.append([c.claim_id, STATEMENTS[c.claim_id][0] if short else c.statement,
+                    fmt(head.measured if head else None), expected_text(head), tolerance_text(head),
+                    _VERDICT_MARK[c.verdict], f"{c.wall_seconds:.1f}"])
+    return out
+
+
+def check_rows(c: Certificate) -> list[str]:
+    """Markdown table of every check of a certificate."""
+    lines = ["| check | measured | expected | tolerance | relation | holds | tolerance source |",
+             "|---|---|---|---|---|---|---|"]
+    for k in c.checks:
+        mark = "yes" if k.holds else "**NO**"
+        star = " (primary)" if c.headline is k else ""
+        lines.append(f"| {k.name}{star} | {fmt(k.measured)} | {expected_text(k)} | {tolerance_text(k)} | "
+                     f"`{k.relation}` | {mark} | {k.source} |")
+    return lines
 
 
 NORMALISATION = (
@@ -79,14 +101,11 @@ def write_reports(certs: Sequence[Certificate], out_dir: Path, meta: dict[str, A
         "all_passed": bool(certs) and all(c.passed for c in certs),
         "certificates": [c.to_dict() for c in certs],
     }
-    text = json.dumps(doc, indent=2)
-    jpath = out_dir / "report.json"
-    jpath.write_text(text + "\n")
+    text = json.dumps(doc, indent=2) + "\n"
+    mpath = atomic_write_text(out_dir / "report.md", markdown(certs, doc))
+    jpath = atomic_write_text(out_dir / "report.json", text)
     if json_file is not None:
-        json_file.parent.mkdir(parents=True, exist_ok=True)
-        json_file.write_text(text + "\n")
-    mpath = out_dir / "report.md"
-    mpath.write_text(markdown(certs, doc))
+        atomic_write_text(json_file, text)
     return jpath, mpath
 
 
@@ -110,18 +129,15 @@ def markdown(certs: Sequence[Certificate], doc: dict[str, Any]) -> str:
         lines += matrix_markdown(doc["mutation_matrix"])
     for c in certs:
         lines += [f"## {c.claim_id}: {c.statement}", "", f"- verdict: **{_VERDICT_MARK[c.verdict]}**"]
-        if c.quantity:
-            lines.append(f"- quantity: {c.quantity}")
-        lines += [
-            f"- measured: {fmt(c.measured)}; expected: {expected_text(c)}; tolerance: {tolerance_text(c)}"
-            f" (relation `{c.relation}`)",
-        ]
-        if c.tolerance_source:
-            lines.append(f"- tolerance source: {c.tolerance_source}")
+        head = c.headline
+        if head is not None and head.quantity:
+            lines.append(f"- quantity: {head.quantity}")
         if c.seeds:
             lines.append(f"- seeds: {', '.join(map(str, c.seeds))}")
         if c.sizes:
             lines.append("- sizes: " + ", ".join(f"{k} = {v}" for k, v in c.sizes.items()))
+        if c.checks:
+            lines += ["", *check_rows(c), ""]
         for ev in c.evidence:
             lines.append(f"- evidence: [{ev}]({ev})" + (f"\n\n  ![{c.claim_id}]({ev})" if ev.endswith(".png") else ""))
         for k, v in c.details.items():

@@ -17,18 +17,29 @@ GAMMA_MIN = -3.0
 GAMMA_MAX = 1.0
 
 
-def _fail(name: str, rule: str, value: object) -> ValueError:
-    return ValueError(f"{name}: {rule}, got {value!r}")
+class ArgumentError(ValueError):
+    """A bad argument: the message starts with the parameter's name (``param``), e.g. ``h: must lie in (0, pi),
+    got 4.0``. The CLI replaces that name by the flag the user typed (``--grazing``); ``param`` is the bare name
+    (``"init"`` for a message starting ``"init (K0): ..."``)."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param.split(" ", 1)[0]
+
+
+def fail(name: str, rule: str, value: object) -> ArgumentError:
+    """The ArgumentError ``"{name}: {rule}, got {value!r}"`` (to be raised by the caller)."""
+    return ArgumentError(name, f"{name}: {rule}, got {value!r}")
 
 
 def check_real(name: str, value: object, allowed: str = "") -> float:
     """A finite real number (bool, NaN and inf refused); ``allowed`` (e.g. "in [-3, 1]") goes in the message."""
     rule = "must be a finite real number" + (f" {allowed}" if allowed else "")
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise _fail(name, rule, value)
+        raise fail(name, rule, value)
     x = float(value)
     if not math.isfinite(x):
-        raise _fail(name, rule, value)
+        raise fail(name, rule, value)
     return x
 
 
@@ -36,7 +47,7 @@ def check_gamma(gamma: object, name: str = "gamma") -> float:
     """Interaction exponent γ ∈ [-3, 1] (SPEC §1; γ = -3 is Coulomb)."""
     g = check_real(name, gamma, f"in [{GAMMA_MIN:g}, {GAMMA_MAX:g}]")
     if not GAMMA_MIN <= g <= GAMMA_MAX:
-        raise _fail(name, f"must lie in [{GAMMA_MIN:g}, {GAMMA_MAX:g}]", gamma)
+        raise fail(name, f"must lie in [{GAMMA_MIN:g}, {GAMMA_MAX:g}]", gamma)
     return g
 
 
@@ -44,7 +55,7 @@ def check_grazing(h: object, name: str = "h") -> float:
     """Grazing parameter (rotation angle) h ∈ (0, π) (SPEC §3)."""
     x = check_real(name, h, "in (0, pi)")
     if not 0.0 < x < math.pi:
-        raise _fail(name, "must lie in (0, pi)", h)
+        raise fail(name, "must lie in (0, pi)", h)
     return x
 
 
@@ -52,7 +63,7 @@ def check_positive(name: str, value: object) -> float:
     """A finite real number > 0 (temperatures T, times, time steps, widths)."""
     x = check_real(name, value, "> 0")
     if not x > 0.0:
-        raise _fail(name, "must be > 0", value)
+        raise fail(name, "must be > 0", value)
     return x
 
 
@@ -60,18 +71,18 @@ def check_nonnegative(name: str, value: object) -> float:
     """A finite real number ≥ 0."""
     x = check_real(name, value, ">= 0")
     if not x >= 0.0:
-        raise _fail(name, "must be >= 0", value)
+        raise fail(name, "must be >= 0", value)
     return x
 
 
 def check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
     """An integer in [minimum, maximum] (bool refused; integral floats refused too)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise _fail(name, "must be an integer", value)
+        raise fail(name, "must be an integer", value)
     k = int(value)
     if k < minimum or (maximum is not None and k > maximum):
         rng = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
-        raise _fail(name, f"must be an integer {rng}", value)
+        raise fail(name, f"must be an integer {rng}", value)
     return k
 
 
@@ -99,14 +110,14 @@ def check_array(
     try:
         arr = np.ascontiguousarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise _fail(name, "must be an array of real numbers", type(value).__name__) from exc
+        raise fail(name, "must be an array of real numbers", type(value).__name__) from exc
     if shape is not None:
         ok = arr.ndim == len(shape) and all(s is None or s == d for s, d in zip(shape, arr.shape, strict=False))
         if not ok:
             want = "(" + ", ".join("*" if s is None else str(s) for s in shape) + ")"
-            raise _fail(name, f"must have shape {want}", arr.shape)
+            raise fail(name, f"must have shape {want}", arr.shape)
     if finite and not np.all(np.isfinite(arr)):
-        raise _fail(name, "must contain only finite values (no NaN or inf)", "array with NaN/inf")
+        raise fail(name, "must contain only finite values (no NaN or inf)", "array with NaN/inf")
     return arr
 
 
@@ -114,12 +125,12 @@ def check_velocities(v: object, name: str = "v") -> np.ndarray:
     """Velocities of N ≥ 2 particles in R³: a finite float64 array of shape (N, 3)."""
     arr = check_array(name, v, (None, 3))
     if arr.shape[0] < 2:
-        raise _fail(name, "must hold N >= 2 particles (shape (N, 3))", arr.shape)
+        raise fail(name, "must hold N >= 2 particles (shape (N, 3))", arr.shape)
     return arr
 
 
 def check_choice(name: str, value: object, choices: Sequence[str]) -> str:
     """One of a fixed set of names."""
     if not isinstance(value, str) or value not in choices:
-        raise _fail(name, "must be one of " + ", ".join(choices), value)
+        raise fail(name, "must be one of " + ", ".join(choices), value)
     return value

@@ -1,13 +1,16 @@
-"""Claims C1–C12 of SPEC §5: one module per claim, each registering its experiment in the registry."""
+"""Claims C1–C12 of docs/spec.md §6: one module per claim, each registering its :class:`Claim` subclass."""
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
 
-from .registry import CLAIM_IDS, PROFILES, STATEMENTS, ClaimInfo, all_claims, claim, parse_claims, run_claim
+from .base import Claim, Context
+from .registry import CLAIM_IDS, PROFILES, STATEMENTS, ClaimInfo, all_claims, parse_claims, register
+from .runner import run_claim
 
-__all__ = ["CLAIM_IDS", "PROFILES", "STATEMENTS", "ClaimInfo", "claim", "all_claims", "parse_claims", "run_claim"]
+__all__ = ["CLAIM_IDS", "PROFILES", "STATEMENTS", "Claim", "ClaimInfo", "Context", "all_claims", "parse_claims",
+           "register", "run_claim"]
 
 _LOADED = False
 

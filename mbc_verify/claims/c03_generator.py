@@ -9,7 +9,7 @@ the MBC generator acts on a function of the direction as
 
 and the Landau master generator of the pair (SPEC §2: A = |u|^γ Δ_S) as r^γ Δ_S φ. For the zonal harmonics
 φ(û) = P_ℓ(û·ê), ℓ = 1, 2, 3, Δ_S φ = −ℓ(ℓ+1) φ. We evaluate G_h φ with the library's REAL rotation
-(:func:`mbc_verify.mbc.kernel.rotate`) and rate (:func:`mbc_verify.mbc.rates.lambda_h`, mutant code passed), the
+(:func:`mbc_verify.mbc.probes.zonal_generator`: the kernel's rotation and rate, mutant passed), the
 azimuth average by the M-point trapezoid rule in the azimuth φ, φ_m = 2πm/M. The trapezoid rule is exact for
 trigonometric polynomials of degree < M in φ; φ(u') is a polynomial of degree ℓ in (cos φ, sin φ), so with
 M = 16 > ℓ the average is exact up to round-off. The relative error
@@ -40,25 +40,28 @@ Mutants that must fail it: ``rate_doubled`` (e_ℓ → 1, order 0; the N = 2 dec
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from .. import derived
-from ..certificate import Certificate
+from ..certificate import Check
+from ..legendre import legendre
 from ..mbc.angles import legendre_mean
 from ..mbc.ensemble import run_ensemble
-from ..mbc.kernel import rotate
+from ..mbc.probes import zonal_generator
 from ..mbc.rates import lambda_h
-from ..mutants import mutant_code
 from ..stats import fit_line, fit_power_law, max_abs_z
-from .common import figure, pick, save_evidence
-from .registry import STATEMENTS, claim
+from .base import Claim, Context
+from .common import figure
+from .registry import register
 
 ELLS = (1, 2, 3)
 GAMMAS = (0.0, -3.0)
 H_DET = (0.4, 0.2, 0.1, 0.05, 0.025)
 H_MC = (0.1, 0.3)
+ENGINES = ("exact", "fast")
 R_DET = 1.7  # |u| ≠ 1 so that a rate without |u|^γ is visible
 AZIMUTH_NODES = 16  # trapezoid rule exact for trigonometric degree < 16 > ℓ
 Z_MAX = 5.0
@@ -66,38 +69,12 @@ LEVEL = 0.99
 R_N2 = 2.0 * math.sqrt(3.0)  # |u| for N = 2 at energy (1/N)Σ|v|² = 3 and zero momentum (module docstring)
 
 
-def legendre(ell: int, x: float) -> float:
-    """P_ℓ(x) by the three-term recurrence."""
-    p_prev, p = 1.0, x
-    if ell == 0:
-        return 1.0
-    for k in range(1, ell):
-        p_prev, p = p, ((2 * k + 1) * x * p - k * p_prev) / (k + 1)
-    return p
-
-
-def mbc_generator(u: np.ndarray, e: np.ndarray, ell: int, gamma: float, h: float, mutant_id: int,
-                  nodes: int = AZIMUTH_NODES) -> float:
-    """G_h φ(û) for φ(û) = P_ℓ(û·ê): λ_h(|u|) (mean over the trapezoid azimuths of φ(u'/|u|) − φ(û)).
-
-    Uses the library's rotation and rate (with the mutant code ``mutant_id``); see the module docstring.
-    """
-    r = float(np.linalg.norm(u))
-    phi0 = legendre(ell, float(u @ e) / r)
-    acc = 0.0
-    for m in range(nodes):
-        a = 2.0 * math.pi * m / nodes
-        up = np.array(rotate(u[0], u[1], u[2], math.cos(h), math.sin(h), math.cos(a), math.sin(a)))
-        acc += legendre(ell, float(up @ e) / float(np.linalg.norm(up))) - phi0
-    return lambda_h(r, gamma, h, 0, mutant_id) * acc / nodes
-
-
 def relative_errors(u: np.ndarray, e: np.ndarray, ell: int, gamma: float, hs: tuple[float, ...],
-                    mutant_id: int) -> np.ndarray:
+                    mutant: str | None) -> np.ndarray:
     """e_ℓ(h) = G_h φ / (|u|^γ Δ_S φ) − 1 for each h (module docstring)."""
     r = float(np.linalg.norm(u))
     landau = -(r**gamma) * ell * (ell + 1) * legendre(ell, float(u @ e) / r)
-    return np.array([mbc_generator(u, e, ell, gamma, h, mutant_id) / landau - 1.0 for h in hs])
+    return np.array([zonal_generator(u, e, ell, gamma, h, mutant, AZIMUTH_NODES) / landau - 1.0 for h in hs])
 
 
 def _configuration(seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -113,108 +90,126 @@ def _configuration(seed: int) -> tuple[np.ndarray, np.ndarray]:
             return u, e
 
 
-def deterministic_part(seed: int, mutant_id: int) -> dict:
+def deterministic_part(seed: int, mutant: str | None) -> dict:
     """Sub-checks (a)(i) and (a)(ii) for every (γ, ℓ): fitted orders and h² coefficients."""
     u, e = _configuration(seed)
     hs = np.array(H_DET)
     rows = []
     for gamma in GAMMAS:
         for ell in ELLS:
-            err = relative_errors(u, e, ell, gamma, H_DET, mutant_id)
+            err = relative_errors(u, e, ell, gamma, H_DET, mutant)
             fit = fit_power_law(hs, np.abs(err))
-            lo, hi = fit.interval(LEVEL)
             # h² coefficient: line e/h² = c + d h² through the three smallest h (Richardson)
             small = slice(len(hs) - 3, None)
-            line = fit_line(hs[small] ** 2, err[small] / hs[small] ** 2)
-            c_meas = line.intercept
-            c_exp = float(derived.function("mbc.c_ell", "ell")(ell))
-            c_tol = max(abs(c_meas - err[-1] / hs[-1] ** 2), 100 * 2.0**-52 / hs[-1] ** 4)
+            c_meas = fit_line(hs[small] ** 2, err[small] / hs[small] ** 2).intercept
             rows.append({
                 "gamma": gamma, "ell": ell, "rel_error": err, "order": fit.slope, "order_stderr": fit.slope_stderr,
-                "order_interval": (lo, hi), "order_ok": bool(lo <= 2.0 <= hi),
-                "c_measured": c_meas, "c_expected": c_exp, "c_tolerance": c_tol,
-                "c_ok": bool(abs(c_meas - c_exp) <= c_tol),
+                "order_interval": fit.interval(LEVEL), "c_measured": c_meas,
+                "c_expected": float(derived.function("mbc.c_ell", "ell")(ell)),
+                "c_tolerance": max(abs(c_meas - err[-1] / hs[-1] ** 2), 100 * 2.0**-52 / hs[-1] ** 4),
             })
     return {"u": u, "e": e, "h": hs, "rows": rows}
 
 
-def monte_carlo_part(profile: str, seed: int, mutant: str | None) -> dict:
-    """Sub-check (b): the exact N = 2 law, both engines, every (γ, h, ℓ, t); returns z-scores and curves."""
-    replicas = pick(profile, 3000, 40000)
-    runs = []
-    k = 0
-    for engine in ("exact", "fast"):
-        for gamma in GAMMAS:
-            tau = 1.0 / (2.0 * R_N2**gamma)
-            for h in H_MC:
-                k += 1
-                # the fast engine is exact for N = 2 at any Δt (|u| constant: Poisson(λ_h t) jumps), so Δt = τ/8
-                dt = tau / 8 if engine == "fast" else None
-                res = run_ensemble(gamma, h, 2, tau, replicas=replicas, init="maxwellian", engine=engine, dt=dt,
-                                   snapshots=5, seed=seed + 1000 * k, mutant=mutant, observables=("legendre",))
-                t = res["times"][1:]
-                t = np.array([t[0], t[1], t[3]])  # τ/4, τ/2, τ
-                idx = [1, 2, 4]
-                lam = lambda_h(R_N2, gamma, h, 0, 0)
-                exp_ = np.array([[math.exp(-lam * ti * (1.0 - legendre_mean(0, h, ell))) for ell in ELLS]
-                                 for ti in t])
-                mean = res["legendre"][idx][:, : len(ELLS)]
-                se = res["legendre_se"][idx][:, : len(ELLS)]
-                runs.append({"engine": engine, "gamma": gamma, "h": h, "times": t, "measured": mean,
-                             "stderr": se, "expected": exp_, "max_z": max_abs_z(mean, exp_, se)})
-    return {"replicas": replicas, "runs": runs, "max_z": max(r["max_z"] for r in runs)}
+def n2_law(engine: str, gamma: float, h: float, replicas: int, seed: int, mutant: str | None) -> dict:
+    """Sub-check (b) for one (engine, γ, h): E[P_ℓ(û₀·û_t)] at t = τ/4, τ/2, τ against the exact N = 2 law."""
+    tau = 1.0 / (2.0 * R_N2**gamma)
+    # the fast engine is exact for N = 2 at any Δt (|u| constant: Poisson(λ_h t) jumps), so Δt = τ/8
+    dt = tau / 8 if engine == "fast" else None
+    res = run_ensemble(gamma, h, 2, tau, replicas=replicas, init="maxwellian", engine=engine, dt=dt,
+                       snapshots=5, seed=seed, mutant=mutant, observables=("legendre",))
+    idx = [1, 2, 4]  # τ/4, τ/2, τ
+    t = res["times"][idx]
+    lam = lambda_h(R_N2, gamma, h, 0, 0)
+    exp_ = np.array([[math.exp(-lam * ti * (1.0 - legendre_mean(0, h, ell))) for ell in ELLS] for ti in t])
+    mean = res["legendre"][idx][:, : len(ELLS)]
+    se = res["legendre_se"][idx][:, : len(ELLS)]
+    return {"engine": engine, "gamma": gamma, "h": h, "times": t, "measured": mean, "stderr": se,
+            "expected": exp_, "max_z": max_abs_z(mean, exp_, se)}
 
 
-@claim("C3", uses=("mbc",))
-def certify_generator(profile: str, seed: int, out_dir: Path, mutant: str | None) -> Certificate:
-    code = mutant_code(mutant, "mbc")
-    det = deterministic_part(seed, code)
-    mc = monte_carlo_part(profile, seed, mutant)
-    orders_ok = all(r["order_ok"] for r in det["rows"])
-    c_ok = all(r["c_ok"] for r in det["rows"])
-    mc_ok = mc["max_z"] <= Z_MAX
-    worst = max(det["rows"], key=lambda r: abs(r["order"] - 2.0) / max(r["order_stderr"], 1e-300))
-    lo, hi = worst["order_interval"]
+@register
+class Generator(Claim):
+    """C3 (module docstring)."""
 
-    fig, ax = figure(1, 2)
-    for r in det["rows"]:
-        ax[0, 0].loglog(det["h"], np.abs(r["rel_error"]), "o-", ms=3,
-                        label=f"γ={r['gamma']:g} ℓ={r['ell']}: p={r['order']:.3f}")
-    ax[0, 0].loglog(det["h"], det["h"] ** 2 / 10, "k--", label="∝ h²")
-    ax[0, 0].set_xlabel("h")
-    ax[0, 0].set_ylabel("|G_h φ / (r^γ Δ_S φ) − 1|")
-    ax[0, 0].legend(fontsize=6)
-    for run in mc["runs"]:
-        if run["engine"] != "exact":
-            continue
-        for j in range(len(ELLS)):
-            x = run["times"] * (2.0 * R_N2 ** run["gamma"])
-            ax[0, 1].errorbar(x, run["measured"][:, j], 5 * run["stderr"][:, j], fmt="o", ms=3)
-            ax[0, 1].plot(x, run["expected"][:, j], "k-", lw=0.6)
-    ax[0, 1].set_xlabel("t / τ   (τ = 1/(2 r^γ))")
-    ax[0, 1].set_ylabel("E[P_ℓ(û₀·û_t)], N = 2 (exact engine; bars 5σ)")
-    evidence = save_evidence(out_dir, "C3", fig, {"deterministic": det, "monte_carlo": mc}, mutant)
-    details = {
-        "order_fits": [{k: r[k] for k in ("gamma", "ell", "order", "order_stderr", "order_interval", "order_ok")}
-                       for r in det["rows"]],
-        "h2_coefficients": [{k: r[k] for k in ("gamma", "ell", "c_measured", "c_expected", "c_tolerance", "c_ok")}
-                            for r in det["rows"]],
-        "n2_law_max_z": mc["max_z"], "n2_law_z_bound": Z_MAX,
-        "n2_law_per_run_max_z": [{"engine": r["engine"], "gamma": r["gamma"], "h": r["h"], "max_z": r["max_z"]}
-                                 for r in mc["runs"]],
-        "all_orders_ok": orders_ok, "all_h2_coefficients_ok": c_ok, "n2_law_ok": mc_ok,
-    }
-    return Certificate(
-        "C3", STATEMENTS["C3"][1],
-        quantity="fitted order p of the generator's relative error |G_h φ/(r^γ Δ_S φ) − 1| ∝ h^p (worst of "
-                 "ℓ = 1, 2, 3 × γ = 0, −3); also h² coefficient vs mbc.c_ell and the exact N = 2 law (details)",
-        measured=worst["order"], expected=2.0, tolerance=0.5 * (hi - lo), relation="abs",
-        tolerance_source=f"{LEVEL:.0%} confidence interval (Student t) of the OLS log-log slope over h = "
-                         f"{', '.join(map(str, H_DET))}; h² coefficient within its Richardson error estimate; "
-                         f"N = 2 law within {Z_MAX:g} Monte Carlo standard errors at every point",
-        verdict="pass" if (orders_ok and c_ok and mc_ok) else "fail",
-        seeds=[seed], sizes={"h_deterministic": list(H_DET), "azimuth_nodes": AZIMUTH_NODES, "r": R_DET,
-                             "h_monte_carlo": list(H_MC), "replicas": mc["replicas"], "engines": ["exact", "fast"],
-                             "gammas": list(GAMMAS), "ells": list(ELLS)},
-        evidence=evidence, details=details,
-    )
+    claim_id = "C3"
+    uses = ("mbc",)
+    catches = ("rate_doubled", "rate_without_gamma")
+    sizes = {"quick": {"replicas": 3000}, "full": {"replicas": 40000}}
+    primary = "generator order in h"
+
+    def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {"deterministic": {}}
+        k = 0
+        for engine in ENGINES:
+            for gamma in GAMMAS:
+                for h in H_MC:
+                    k += 1
+                    out[f"n2 {engine} gamma={gamma:g} h={h:g}"] = {"engine": engine, "gamma": gamma, "h": h,
+                                                                  "seed_offset": 1000 * k}
+        return out
+
+    def run_unit(self, ctx: Context, **params: Any) -> dict:
+        if not params:
+            return deterministic_part(ctx.seed, ctx.mutant)
+        return n2_law(params["engine"], params["gamma"], params["h"], ctx.sizes["replicas"],
+                      ctx.seed + params["seed_offset"], ctx.mutant)
+
+    def combine(self, ctx: Context, results: Mapping[str, Any]) -> dict:
+        runs = [v for k, v in results.items() if k != "deterministic"]
+        return {"deterministic": results["deterministic"],
+                "monte_carlo": {"replicas": ctx.sizes["replicas"], "runs": runs,
+                                "max_z": max(r["max_z"] for r in runs)}}
+
+    def checks(self, ctx: Context, data: dict) -> list[Check]:
+        rows = data["deterministic"]["rows"]
+        worst = max(rows, key=lambda r: abs(r["order"] - 2.0) / max(r["order_stderr"], 1e-300))
+        lo, hi = worst["order_interval"]
+        orders_in = sum(r["order_interval"][0] <= 2.0 <= r["order_interval"][1] for r in rows)
+        c_worst = max(rows, key=lambda r: abs(r["c_measured"] - r["c_expected"]) / r["c_tolerance"])
+        return [
+            Check(self.primary, worst["order"], 2.0, 0.5 * (hi - lo), "abs",
+                  f"{LEVEL:.0%} confidence interval (Student t) of the OLS log-log slope over h = "
+                  f"{', '.join(map(str, H_DET))} (worst of ℓ = 1, 2, 3 × γ = 0, −3)",
+                  "fitted order p of |G_h φ/(r^γ Δ_S φ) − 1| ∝ h^p"),
+            Check("orders with 2 in their interval", orders_in, len(rows), 0.0, "abs",
+                  f"every (γ, ℓ) fit's {LEVEL:.0%} interval must contain 2"),
+            Check("h² coefficient vs mbc.c_ell (worst)", c_worst["c_measured"], c_worst["c_expected"],
+                  c_worst["c_tolerance"], "abs",
+                  "Richardson error estimate of the intercept of e_ℓ/h² vs h², floored at 100 ε/h_min⁴ (round-off)",
+                  f"γ = {c_worst['gamma']:g}, ℓ = {c_worst['ell']}"),
+            Check("N = 2 law, max |z|", data["monte_carlo"]["max_z"], 0.0, Z_MAX, "abs",
+                  f"{Z_MAX:g} Monte Carlo standard errors (sample sd over replicas / √R) at every (engine, γ, h, ℓ, t)"),
+        ]
+
+    def figure(self, ctx: Context, data: dict) -> Any:
+        det, mc = data["deterministic"], data["monte_carlo"]
+        fig, ax = figure(1, 2)
+        for r in det["rows"]:
+            ax[0, 0].loglog(det["h"], np.abs(r["rel_error"]), "o-", ms=3,
+                            label=f"γ={r['gamma']:g} ℓ={r['ell']}: p={r['order']:.3f}")
+        ax[0, 0].loglog(det["h"], det["h"] ** 2 / 10, "k--", label="∝ h²")
+        ax[0, 0].set_xlabel("h")
+        ax[0, 0].set_ylabel("|G_h φ / (r^γ Δ_S φ) − 1|")
+        ax[0, 0].legend(fontsize=6)
+        for run in mc["runs"]:
+            if run["engine"] != "exact":
+                continue
+            for j in range(len(ELLS)):
+                x = run["times"] * (2.0 * R_N2 ** run["gamma"])
+                ax[0, 1].errorbar(x, run["measured"][:, j], 5 * run["stderr"][:, j], fmt="o", ms=3)
+                ax[0, 1].plot(x, run["expected"][:, j], "k-", lw=0.6)
+        ax[0, 1].set_xlabel("t / τ   (τ = 1/(2 r^γ))")
+        ax[0, 1].set_ylabel("E[P_ℓ(û₀·û_t)], N = 2 (exact engine; bars 5σ)")
+        return fig
+
+    def details(self, ctx: Context, data: dict) -> dict[str, Any]:
+        rows = data["deterministic"]["rows"]
+        return {
+            "order_fits": [{k: r[k] for k in ("gamma", "ell", "order", "order_stderr", "order_interval")}
+                           for r in rows],
+            "h2_coefficients": [{k: r[k] for k in ("gamma", "ell", "c_measured", "c_expected", "c_tolerance")}
+                                for r in rows],
+            "n2_law_per_run_max_z": [{k: r[k] for k in ("engine", "gamma", "h", "max_z")}
+                                     for r in data["monte_carlo"]["runs"]],
+        }

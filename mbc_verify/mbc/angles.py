@@ -32,6 +32,7 @@ import math
 import numpy as np
 from numba import njit
 
+from ..legendre import next_legendre
 from .rng import uniform
 
 KERNELS: dict[str, int] = {"fixed": 0, "rayleigh": 1}
@@ -89,9 +90,7 @@ def _legendre_row(x: float, lmax: int, out: np.ndarray, weight: float) -> None:
     p = x
     out[1] += weight * p
     for ell in range(1, lmax):
-        p_next = ((2 * ell + 1) * x * p - ell * p_prev) / (ell + 1)
-        p_prev = p
-        p = p_next
+        p_prev, p = p, next_legendre(ell, x, p, p_prev)
         out[ell + 1] += weight * p
 
 

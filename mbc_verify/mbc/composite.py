@@ -44,6 +44,7 @@ import math
 import numpy as np
 from numba import njit
 
+from ..legendre import next_legendre
 from .angles import draw_angle, draw_azimuth, legendre_means
 from .kernel import frame, jump_pair, rotate
 from .rng import uniform
@@ -151,7 +152,7 @@ def cdf_pdf(coef: np.ndarray, nterms: int, x: float) -> tuple:
     cdf = 0.5 * (1.0 + x)
     pdf = 0.5
     for ell in range(1, nterms + 1):
-        p_next = ((2 * ell + 1) * x * p - ell * p_prev) / (ell + 1)
+        p_next = next_legendre(ell, x, p, p_prev)
         cdf += 0.5 * coef[ell] * (p_next - p_prev)
         pdf += (ell + 0.5) * coef[ell] * p
         p_prev = p

@@ -34,6 +34,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..initial import InitSpec
+from ..legendre import next_legendre
 from ..mutants import check_mutant, mutant_code
 from ..validation import (
     check_choice,
@@ -107,9 +108,7 @@ def _features(v: np.ndarray, u0: np.ndarray, codes: np.ndarray, out: np.ndarray)
             for ell in range(1, LEGENDRE_MAX + 1):
                 out[k] = p_cur
                 k += 1
-                p_next = ((2 * ell + 1) * x * p_cur - ell * p_prev) / (ell + 1)
-                p_prev = p_cur
-                p_cur = p_next
+                p_prev, p_cur = p_cur, next_legendre(ell, x, p_cur, p_prev)
         else:
             s0 = v[0, 0] ** 2 + v[0, 1] ** 2 + v[0, 2] ** 2
             s1 = v[1, 0] ** 2 + v[1, 1] ** 2 + v[1, 2] ** 2
