@@ -179,7 +179,8 @@ class Generator(Claim):
                   "Richardson error estimate of the intercept of e_ℓ/h² vs h², floored at 100 ε/h_min⁴ (round-off)",
                   f"γ = {c_worst['gamma']:g}, ℓ = {c_worst['ell']}"),
             Check("N = 2 law, max |z|", data["monte_carlo"]["max_z"], 0.0, Z_MAX, "abs",
-                  f"{Z_MAX:g} Monte Carlo standard errors (sample sd over replicas / √R) at every (engine, γ, h, ℓ, t)"),
+                  f"{Z_MAX:g} Monte Carlo standard errors (sample sd over replicas / √R) at every "
+                  "(engine, γ, h, ℓ, t)"),
         ]
 
     def figure(self, ctx: Context, data: dict) -> Any:
