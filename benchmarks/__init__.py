@@ -1,5 +1,5 @@
-"""Benchmarks of the MBC engines against the Monte Carlo collision methods users would otherwise pick (issue 9).
+"""Timing code: benchmarks of the MBC engines against the Monte Carlo collision methods users would otherwise pick.
 
-``benchmarks.baselines``: Takizuka–Abe, Nanbu and pairwise spherical-Brownian-motion collision steps in the
-normalisation of SPEC §1–2; ``benchmarks.gate``: the CI performance gate (ratios measured in one run).
+The baselines themselves are a library (:mod:`mbc_verify.baselines`); here: pytest-benchmark suites, studies and
+``benchmarks.gate``, the CI performance gate (speed ratios measured in one run).
 """

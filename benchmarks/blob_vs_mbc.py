@@ -22,7 +22,7 @@ curve relaxes slightly too slowly, T∥ too high):
   λ_h (1 − P₂(cos h)) / 6 = sin²h / h² (SPEC §3: M only sees the ℓ = 2 harmonic of û), so to first order time
   runs slower by 1 − sin²h/h² ≈ h²/3 and the T∥ bias is ≈ (1 − sin²h/h²)(2 − T∥(t)) ≤ 3e-4 on t ≤ 2
   (``h_bias_estimate`` in the output; h = 0.1 would give 1.2e-3, about one se);
-- Δt = 1e-3 (:func:`mbc_verify.mbc.fast.default_dt`): the Δt bias, ≈ 0.044 Δt^{2/3} ≈ 4e-4 in T∥ at t = 1, was
+- Δt = 1e-3 (:data:`mbc_verify.mbc.fast.DEFAULT_DT`): the Δt bias, ≈ 0.044 Δt^{2/3} ≈ 4e-4 in T∥ at t = 1, was
   fitted against the exact engine (``benchmarks/fast_bias.py``, N = 64); it comes from close pairs within one
   step, a per-pair effect, so it does not grow with N;
 - N = 10⁵: the propagation-of-chaos bias of E[T∥] is O(1/N) ≈ 1e-5.

@@ -1,4 +1,4 @@
-"""CI performance gate (issue 9): speed RATIOS measured in one run, compared with thresholds kept in the repo.
+"""CI performance gate: speed RATIOS measured in one run, compared with thresholds kept in the repo.
 
     python -m benchmarks.gate [--thresholds benchmarks/thresholds.json] [--json FILE] [--slowdown K]
 
@@ -7,9 +7,10 @@ N = 50 000, every numba engine on ONE thread (``numba.set_num_threads(1)``), so 
 core counts, and do not depend on how many cores the CI machine has. Timed, each as the best of ``repeats`` runs
 on a fresh copy of the same initial state, interleaved round by round (compilation done before timing):
 
-- ``fast``: :func:`mbc_verify.mbc.fast.advance_fast` for ``steps_numba`` steps;
-- ``takizuka_abe``: :func:`benchmarks.baselines.advance_pairwise` (TA) for ``steps_numba`` steps;
-- ``numpy``: :class:`benchmarks.numpy_mbc.NumpyFastEngine` (the fast engine's algorithm in NumPy) for
+- ``fast``: the fast MBC engine (:func:`mbc_verify.mbc.api.advance`, ``engine="fast"``) for ``steps_numba`` steps;
+- ``takizuka_abe``: the Takizuka–Abe baseline through the same driver (``engine="takizuka_abe"``) for
+  ``steps_numba`` steps;
+- ``numpy``: :class:`mbc_verify.baselines.numpy_mbc.NumpyFastEngine` (the fast engine's algorithm in NumPy) for
   ``steps_numpy`` steps.
 
 Ratios (cost per step of the baseline / cost per step of the fast engine; larger = fast engine better):
@@ -34,9 +35,8 @@ from typing import Any
 import numba
 import numpy as np
 
-from benchmarks.baselines import METHOD_CODES, advance_pairwise
-from benchmarks.numpy_mbc import NumpyFastEngine
-from mbc_verify.mbc.fast import advance_fast
+from mbc_verify.baselines.numpy_mbc import NumpyFastEngine
+from mbc_verify.mbc.api import advance
 from mbc_verify.mbc.initial import sample_initial
 
 THRESHOLDS = Path(__file__).with_name("thresholds.json")
@@ -62,14 +62,13 @@ def measure(setup: dict[str, Any], slowdown: int = 1) -> dict[str, float]:
     gamma, h, dt = setup["gamma"], setup["h"], setup["dt"]
     n, sn, sp, rep = setup["n"], setup["steps_numba"], setup["steps_numpy"], setup["repeats"]
     v0 = sample_initial("maxwellian", n, 1)
-    ta = METHOD_CODES["takizuka_abe"]
 
     def fast(v: np.ndarray) -> None:
         for k in range(slowdown):
-            advance_fast(v if k == 0 else v.copy(), 0.0, sn * dt, gamma, h, dt, 1, 1, 0, 0)
+            advance(v if k == 0 else v.copy(), 0.0, sn * dt, gamma=gamma, h=h, dt=dt, seed=1)
 
     def takizuka_abe(v: np.ndarray) -> None:
-        advance_pairwise(v, 0.0, sn * dt, gamma, dt, 1, 1, ta)
+        advance(v, 0.0, sn * dt, gamma=gamma, engine="takizuka_abe", dt=dt, seed=1)
 
     def numpy_engine(v: np.ndarray) -> None:
         NumpyFastEngine(gamma, h, dt, 1).advance(v, 0.0, sp * dt)
@@ -78,8 +77,8 @@ def measure(setup: dict[str, Any], slowdown: int = 1) -> dict[str, float]:
     numba.set_num_threads(1)
     try:
         warm = v0[:64].copy()
-        advance_fast(warm, 0.0, dt, gamma, h, dt, 0, 0, 0, 0)
-        advance_pairwise(warm, 0.0, dt, gamma, dt, 0, 0, ta)
+        advance(warm, 0.0, dt, gamma=gamma, h=h, dt=dt)
+        advance(warm, 0.0, dt, gamma=gamma, engine="takizuka_abe", dt=dt)
         best = best_times({"fast": fast, "takizuka_abe": takizuka_abe, "numpy": numpy_engine}, v0,
                           {"fast": rep, "takizuka_abe": rep, "numpy": min(rep, 2)})
     finally:

@@ -5,8 +5,8 @@
 Writes under ``benchmarks/results/``: ``throughput.{json,md}`` (particle updates per second vs N, fitted cost
 exponent, memory per particle at the largest N) and ``accuracy_cost.{json,md,png}``. No timed assertion.
 
-Methods: ``fast`` (the fast MBC engine, h = 0.1), ``numpy`` (its algorithm in NumPy, :mod:`benchmarks.numpy_mbc`),
-``takizuka_abe``, ``nanbu``, ``spherical_bm`` (:mod:`benchmarks.baselines`). All numba methods run with the same
+Methods: ``fast`` (the fast MBC engine, h = 0.1), ``numpy`` (its algorithm in NumPy, :mod:`mbc_verify.baselines.numpy_mbc`),
+``takizuka_abe``, ``nanbu``, ``spherical_bm`` (:mod:`mbc_verify.baselines`). All numba methods run with the same
 thread count (``NUMBA_NUM_THREADS``, default all cores), the same matching and random-number scheme.
 One particle update = one particle advanced by one step Δt. Setting: γ = −3, Δt = 0.01, ``maxwellian`` data.
 
@@ -35,10 +35,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.baselines import METHOD_CODES, advance_pairwise, simulate_baseline
-from benchmarks.numpy_mbc import NumpyFastEngine
-from mbc_verify.mbc.api import simulate
-from mbc_verify.mbc.fast import advance_fast
+from mbc_verify.baselines.numpy_mbc import NumpyFastEngine
+from mbc_verify.runspec import BASELINES
+from mbc_verify.mbc.api import advance, simulate
 from mbc_verify.mbc.initial import sample_initial
 
 RESULTS = Path(__file__).with_name("results")
@@ -51,11 +50,10 @@ INIT, T_END, SNAPS = "bimaxwellian:2,0.5", 2.0, 21
 def _stepper(method: str):
     """callable(v, steps) advancing v by ``steps`` steps of Δt with ``method``."""
     if method == "fast":
-        return lambda v, steps: advance_fast(v, 0.0, steps * DT, GAMMA, H, DT, 1, 1, 0, 0)
+        return lambda v, steps: advance(v, 0.0, steps * DT, gamma=GAMMA, h=H, dt=DT, seed=1)
     if method == "numpy":
         return lambda v, steps: NumpyFastEngine(GAMMA, H, DT, 1).advance(v, 0.0, steps * DT)
-    code = METHOD_CODES[method]
-    return lambda v, steps: advance_pairwise(v, 0.0, steps * DT, GAMMA, DT, 1, 1, code)
+    return lambda v, steps: advance(v, 0.0, steps * DT, gamma=GAMMA, engine=method, dt=DT, seed=1)
 
 
 def _steps(method: str, n: int) -> int:
@@ -151,8 +149,8 @@ def _reference() -> dict:
     for seed in (777, 778):
         legs = {}
         for dt in (0.005, 0.01):
-            rec = simulate_baseline("spherical_bm", GAMMA, n_ref // 2, T_END, dt=dt,
-                                    init=moment_matched(n_ref // 2, seed), snapshots=SNAPS, seed=seed)
+            rec = simulate(GAMMA, None, n_ref // 2, T_END, engine="spherical_bm", dt=dt,
+                           init=moment_matched(n_ref // 2, seed), snapshots=SNAPS, seed=seed)
             legs[dt] = rec["second_moment"][:, 2, 2]
             wall += rec["wall_seconds"]
         halves.append(2.0 * legs[0.005] - legs[0.01])
@@ -214,16 +212,16 @@ def test_accuracy_at_equal_cost(seed: int) -> None:
     ref = _reference()
     tref = np.asarray(ref["tpar"])
     simulate(GAMMA, H, 64, 0.01, init=INIT, dt=0.01, snapshots=2, seed=0)  # compile outside the timings
-    for m in METHOD_CODES:
-        simulate_baseline(m, GAMMA, 64, 0.01, init=INIT, dt=0.01, snapshots=2, seed=0)
+    for m in BASELINES:
+        simulate(GAMMA, None, 64, 0.01, engine=m, init=INIT, dt=0.01, snapshots=2, seed=0)
     rows = []
     for method, p in _accuracy_grid():
         if method == "fast":
             rec = simulate(GAMMA, p["h"], p["n"], T_END, init=moment_matched(p["n"], seed), dt=p["dt"],
                            snapshots=SNAPS, seed=seed)
         else:
-            rec = simulate_baseline(method, GAMMA, p["n"], T_END, dt=p["dt"], init=moment_matched(p["n"], seed),
-                                    snapshots=SNAPS, seed=seed)
+            rec = simulate(GAMMA, None, p["n"], T_END, engine=method, dt=p["dt"],
+                           init=moment_matched(p["n"], seed), snapshots=SNAPS, seed=seed)
         err = float(np.max(np.abs(rec["second_moment"][:, 2, 2] - tref)))
         rows.append({"method": method, **p, "error": err, "wall_seconds": rec["wall_seconds"]})
     (RESULTS / "accuracy_cost.json").write_text(json.dumps({"reference": {k: ref[k] for k in ("n", "method",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mbc_verify.mbc.exact import advance_exact
+from mbc_verify.mbc.api import advance
 from mbc_verify.mbc.initial import sample_initial
 
 WINDOW = {64: 0.8, 256: 0.12}  # ~1.3e4 and ~1.8e4 jumps at γ = -3, h = 0.1
@@ -21,12 +21,12 @@ WINDOW = {64: 0.8, 256: 0.12}  # ~1.3e4 and ~1.8e4 jumps at γ = -3, h = 0.1
 @pytest.mark.parametrize("n", [64, 256])
 def test_exact_engine_jumps_per_second(benchmark, n) -> None:
     v0 = sample_initial("maxwellian", n, 0)
-    advance_exact(v0.copy(), 0.0, 1e-3, -3.0, 0.1, 0, 1, 0, 0)  # compile / load the cache outside the timing
+    advance(v0.copy(), 0.0, 1e-3, gamma=-3.0, h=0.1, engine="exact")  # compile / load the cache outside the timing
     jumps = []
 
     def run() -> None:
         v = v0.copy()
-        jumps.append(advance_exact(v, 0.0, WINDOW[n], -3.0, 0.1, 0, 1, 0, 0))
+        jumps.append(advance(v, 0.0, WINDOW[n], gamma=-3.0, h=0.1, engine="exact"))
 
     benchmark.pedantic(run, rounds=5, iterations=1)
     assert len(set(jumps)) == 1 and jumps[0] > 5000  # same seed, same path

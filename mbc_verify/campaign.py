@@ -9,8 +9,18 @@ from pathlib import Path
 from .certificate import Certificate
 from .claims import PROFILES, all_claims, parse_claims, run_claim
 from .mutants import MUTANTS, check_mutant
+from .outputs import check_output_dir, check_output_file
 from .report import write_reports
 from .validation import check_choice, check_seed
+
+
+def validate(profile: str, claims: str | Sequence[str] | None, mutant: str | None, seed: int) -> list[str]:
+    """Check the campaign's arguments (ArgumentError naming the first bad one); return the selected claim ids."""
+    check_choice("profile", profile, PROFILES)
+    ids = parse_claims(claims if claims is None or isinstance(claims, str) else ",".join(claims))
+    check_mutant(mutant)
+    check_seed(seed)
+    return ids
 
 
 def certify(
@@ -29,13 +39,12 @@ def certify(
 
     Returns the certificates in SPEC order. ``on_start(claim_id)`` and ``on_done(certificate)`` let a caller
     show progress. With ``matrix=True`` the campaign also runs :func:`mutation_matrix` and the reports include it.
-    Every argument is validated before any claim runs (``ValueError`` naming it).
+    Every argument, the output paths included, is validated before any claim runs (``ValueError`` naming it).
     """
-    check_choice("profile", profile, PROFILES)
-    ids = parse_claims(claims if claims is None or isinstance(claims, str) else ",".join(claims))
-    check_mutant(mutant)
-    check_seed(seed)
-    out = Path(out_dir)
+    ids = validate(profile, claims, mutant, seed)
+    out = check_output_dir(out_dir, "out_dir")
+    if json_file is not None:
+        check_output_file(json_file, "json_file")
     t0 = time.perf_counter()
     certs = []
     for cid in ids:

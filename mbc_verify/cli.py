@@ -1,26 +1,28 @@
-"""The ``mbc-verify`` command line (SPEC §6): ``certify``, ``mutants``, ``simulate``, ``solve``.
+"""The ``mbc-verify`` command line (docs/spec.md §8): ``certify``, ``mutants``, ``simulate``, ``solve``.
 
-Exit codes: 0 success (for ``certify``: every selected claim passed), 1 a claim failed or is not implemented,
-2 bad arguments (printed as one line naming the argument).
+Exit codes: 0 success (for ``certify``: every selected claim passed), 1 a claim failed or is not implemented, or a
+run produced a non-finite result, 2 bad arguments, 130 interrupted (Ctrl-C). Every error is one line on stderr
+naming the flag the user typed: the library raises :class:`~mbc_verify.validation.ArgumentError` naming its API
+argument, and the parser's destinations are those API names, so ``h`` is reported as ``--grazing``. Output paths
+are checked before any work starts.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
 from .serialize import to_jsonable
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class UsageError(Exception):
-    """Bad command-line arguments (exit 2)."""
+    """Bad command-line arguments (exit 2), already phrased with the flag."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,38 +33,49 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser; every destination is the name of the API argument it feeds."""
     p = _Parser(prog="mbc-verify",
                 description="Certify, by computation, the structural claims of Du, 'Propagation of chaos for the "
                             "Landau equation via microcanonical binary collisions' (arXiv:2511.09035).")
     p.add_argument("--version", action="version", version=f"mbc-verify {__version__}")
     sub = p.add_subparsers(dest="command", metavar="{certify,mutants,simulate,solve}", parser_class=_Parser)
+    _certify_parser(sub)
+    sub.add_parser("mutants", help="list the planted defects")
+    _simulate_parser(sub)
+    _solve_parser(sub)
+    return p
 
+
+def _certify_parser(sub: Any) -> None:
     c = sub.add_parser("certify", help="run the validation campaign (claims C1–C12) and write the reports")
     c.add_argument("--profile", default="quick", help="quick (a few minutes on 2 cores) or full")
     c.add_argument("--claims", default=None, help="comma-separated claim ids, e.g. C1,C3 (default: all)")
     c.add_argument("--mutant", default=None, help="run with a planted defect (see `mbc-verify mutants`)")
     c.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    c.add_argument("--out", default="mbc-report", help="output directory (default ./mbc-report)")
-    c.add_argument("--json", default=None, help="also write the JSON report to this file")
+    c.add_argument("--out", dest="out_dir", default="mbc-report", help="output directory (default ./mbc-report)")
+    c.add_argument("--json", dest="json_file", default=None, help="also write the JSON report to this file")
     c.add_argument("--matrix", action="store_true",
                    help="also run every claim under every mutant and put the mutation matrix in the reports")
 
-    sub.add_parser("mutants", help="list the planted defects")
 
-    s = sub.add_parser("simulate", help="one MBC particle run")
+def _simulate_parser(sub: Any) -> None:
+    s = sub.add_parser("simulate", help="one particle run (MBC engines or a baseline)")
     s.add_argument("--gamma", type=float, required=True, help="interaction exponent γ ∈ [-3, 1]")
-    s.add_argument("--grazing", type=float, required=True, help="grazing parameter h ∈ (0, π) (the paper's h)")
+    s.add_argument("--grazing", dest="h", type=float, default=None,
+                   help="grazing parameter h ∈ (0, π) (the paper's h; MBC engines only)")
     s.add_argument("--n", type=int, required=True, help="number of particles N ≥ 2")
     s.add_argument("--t-end", type=float, required=True, help="final time")
     s.add_argument("--init", default="maxwellian", help="maxwellian | bimaxwellian:TPAR,TPERP | bkw:K0 | shell")
-    s.add_argument("--engine", default="fast", help="exact | fast")
-    s.add_argument("--dt", type=float, default=None, help="time step of the fast engine")
+    s.add_argument("--engine", default="fast", help="exact | fast | takizuka_abe | nanbu | spherical_bm")
+    s.add_argument("--dt", type=float, default=None, help="time step of the time-stepped engines")
     s.add_argument("--snapshots", type=int, default=11, help="number of output times (incl. 0 and t_end)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--kernel", default="fixed", help="angle law of a jump (default: fixed angle h)")
     s.add_argument("--mutant", default=None, help=argparse.SUPPRESS)
-    s.add_argument("--json", default=None, help="write the run record to this file")
+    s.add_argument("--json", dest="json_file", default=None, help="write the run record to this file")
 
+
+def _solve_parser(sub: Any) -> None:
     v = sub.add_parser("solve", help="one deterministic Landau run")
     v.add_argument("--method", required=True, help="maxwell | isotropic | blob")
     v.add_argument("--gamma", type=float, required=True, help="interaction exponent γ ∈ [-3, 1]")
@@ -70,66 +83,79 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--init", default="maxwellian",
                    help="maxwellian | bimaxwellian:TPAR,TPERP | bkw:K0 | mixture:W1,T1,W2,T2,…")
     v.add_argument("--snapshots", type=int, default=11)
-    v.add_argument("--json", default=None, help="write the run record to this file")
+    v.add_argument("--json", dest="json_file", default=None, help="write the run record to this file")
     v.add_argument("--mutant", default=None, help=argparse.SUPPRESS)
     g = v.add_argument_group("method options (isotropic)")
-    g.add_argument("--grid", type=int, default=None, help="number of radial grid points")
-    g.add_argument("--vmax", type=float, default=None, help="largest speed of the grid")
+    g.add_argument("--grid", dest="n_grid", type=int, default=None, help="number of radial grid points")
+    g.add_argument("--vmax", dest="v_max", type=float, default=None, help="largest speed of the grid")
     g.add_argument("--dt", type=float, default=None, help="time step (isotropic, blob)")
     b = v.add_argument_group("method options (blob)")
-    b.add_argument("--per-dim", type=int, default=None, help="particles per dimension")
+    b.add_argument("--per-dim", dest="n_per_dim", type=int, default=None, help="particles per dimension")
     b.add_argument("--domain", type=float, default=None, help="half-width of the initial particle box")
     b.add_argument("--epsilon", type=float, default=None, help="mollifier width ε")
-    return p
 
 
-def _progress():
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("t = {task.completed:.3g}"),
-                    TimeElapsedColumn(), transient=True, console=_console(stderr=True))
+SOLVE_OPTIONS = {"isotropic": ("n_grid", "v_max", "dt"), "blob": ("n_per_dim", "domain", "epsilon", "dt"),
+                 "maxwell": ()}
+"""The method options each ``solve --method`` accepts (API names)."""
 
 
-def _console(stderr: bool = False):
+def flags(parser: argparse.ArgumentParser, command: str) -> dict[str, str]:
+    """{API argument name: the flag that sets it} for a subcommand."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    return {a.dest: a.option_strings[-1] for a in sub._actions if a.option_strings}
+
+
+def _flagged(exc: ValueError, names: dict[str, str]) -> str:
+    """The first line of ``exc`` with its leading API argument name replaced by the flag."""
+    text = str(exc).splitlines()[0]
+    param = getattr(exc, "param", None) or text.split(":", 1)[0].split(" ", 1)[0]
+    if param in names and text.startswith(param):
+        return names[param] + text[len(param):]
+    return text
+
+
+def _console(stderr: bool = False):  # noqa: ANN202 — a rich Console
     from rich.console import Console
 
     return Console(stderr=stderr)
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    from .outputs import check_output_dir, check_output_file
+
+    if getattr(args, "out_dir", None) is not None:
+        check_output_dir(args.out_dir, "out_dir")
+    if getattr(args, "json_file", None) is not None:
+        check_output_file(args.json_file, "json_file")
+
+
 def _cmd_certify(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from .campaign import certify
-    from .claims import PROFILES, parse_claims
-    from .mutants import check_mutant
+    from .campaign import certify, validate
     from .report import HEADER, rows
 
-    if args.profile not in PROFILES:
-        raise UsageError(f"--profile: must be one of {', '.join(PROFILES)}, got {args.profile!r}")
-    try:
-        ids = parse_claims(args.claims)
-        check_mutant(args.mutant)
-    except ValueError as exc:
-        raise UsageError(f"--{exc}") from None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    ids = validate(args.profile, args.claims, args.mutant, args.seed)
+    _check_outputs(args)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=_console(stderr=True), transient=True) as prog:
         task = prog.add_task("certify", total=len(ids))
-        certs = certify(args.profile, args.claims, seed=args.seed, out_dir=args.out, mutant=args.mutant,
-                        json_file=args.json, matrix=args.matrix,
+        certs = certify(args.profile, ids, seed=args.seed, out_dir=args.out_dir, mutant=args.mutant,
+                        json_file=args.json_file, matrix=args.matrix,
                         on_start=lambda cid: prog.update(task, description=f"certify {cid}"),
                         on_done=lambda _c: prog.advance(task))
     table = Table(title=f"mbc-verify certify ({args.profile}" + (f", mutant {args.mutant}" if args.mutant else "")
                   + ")")
     for h in HEADER:
         table.add_column(h, overflow="fold")
-    style = {"PASS": "green", "FAIL": "red", "ERROR": "red", "not implemented": "yellow"}
+    style = {"PASS": "green", "FAIL": "red", "ERROR": "red", "INTERRUPTED": "yellow", "not implemented": "yellow"}
     for r in rows(certs, short=True):
         table.add_row(*r[:5], f"[{style[r[5]]}]{r[5]}[/]", r[6])
     con = _console()
     con.print(table)
-    out = Path(args.out)
+    out = Path(args.out_dir)
     con.print(f"reports: {out / 'report.json'}, {out / 'report.md'}")
     return EXIT_OK if all(c.passed for c in certs) else EXIT_FAIL
 
@@ -148,17 +174,20 @@ def _cmd_mutants(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_with_progress(label: str, horizon: float, fn, **kwargs) -> dict[str, Any]:
+def _run_with_progress(label: str, fn: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
     """Call ``fn(progress=callback, **kwargs)`` with a progress bar that appears at the first callback (so that
     argument errors raised before any work print as one clean line)."""
-    prog = _progress()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    prog = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("t = {task.completed:.3g}"),
+                    TimeElapsedColumn(), transient=True, console=_console(stderr=True))
     task = None
 
-    def callback(t: float, _t_end: float) -> None:
+    def callback(t: float, t_end: float) -> None:
         nonlocal task
         if task is None:
             prog.start()
-            task = prog.add_task(label, total=max(horizon, 0.0))
+            task = prog.add_task(label, total=max(t_end, 0.0))
         prog.update(task, completed=t)
 
     try:
@@ -171,10 +200,11 @@ def _run_with_progress(label: str, horizon: float, fn, **kwargs) -> dict[str, An
 def _emit(record: dict[str, Any], json_file: str | None, keys: Sequence[str]) -> None:
     from rich.table import Table
 
+    from .outputs import atomic_write_json
+
     rec = to_jsonable(record)
     if json_file:
-        Path(json_file).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_file).write_text(json.dumps(rec, indent=1) + "\n")
+        atomic_write_json(json_file, rec)
     table = Table()
     table.add_column("t")
     present = [k for k in keys if k in rec and rec[k] is not None]
@@ -188,66 +218,71 @@ def _emit(record: dict[str, Any], json_file: str | None, keys: Sequence[str]) ->
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    try:
-        from .mbc.api import simulate
-    except ImportError:
-        print("mbc-verify simulate: not available yet", file=sys.stderr)
-        return EXIT_USAGE
-    rec = _run_with_progress("simulate", args.t_end if args.t_end == args.t_end else 0.0, simulate,
-                             gamma=args.gamma, h=args.grazing, n=args.n, t_end=args.t_end, init=args.init,
-                             engine=args.engine, dt=args.dt, snapshots=args.snapshots, seed=args.seed,
-                             kernel=args.kernel, mutant=args.mutant)
+    from .mbc.api import simulate
+
+    _check_outputs(args)
+    rec = _run_with_progress("simulate", simulate, gamma=args.gamma, h=args.h, n=args.n, t_end=args.t_end,
+                             init=args.init, engine=args.engine, dt=args.dt, snapshots=args.snapshots,
+                             seed=args.seed, kernel=args.kernel, mutant=args.mutant)
     rec = dict(rec)
     rec["T_par"] = [m[2][2] for m in to_jsonable(rec["second_moment"])]
-    _emit(rec, args.json, ("energy", "T_par", "moment4"))
+    _emit(rec, args.json_file, ("energy", "T_par", "moment4"))
     return EXIT_OK
 
 
-def _cmd_solve(args: argparse.Namespace) -> int:
+def _cmd_solve(args: argparse.Namespace, names: dict[str, str]) -> int:
+    from .runspec import check_finite
     from .solve import solver
 
-    opts = {"isotropic": {"n_grid": args.grid, "v_max": args.vmax, "dt": args.dt},
-            "blob": {"n_per_dim": args.per_dim, "domain": args.domain, "epsilon": args.epsilon, "dt": args.dt},
-            "maxwell": {}}
-    if args.method not in opts:
-        raise UsageError(f"--method: must be one of {', '.join(opts)}, got {args.method!r}")
-    given = {k: v for k, v in vars(args).items()
-             if k in ("grid", "vmax", "dt", "per_dim", "domain", "epsilon") and v is not None}
-    allowed = {"isotropic": {"grid", "vmax", "dt"}, "blob": {"per_dim", "domain", "epsilon", "dt"}, "maxwell": set()}
-    extra = sorted(set(given) - allowed[args.method])
+    if args.method not in SOLVE_OPTIONS:
+        raise UsageError(f"--method: must be one of {', '.join(SOLVE_OPTIONS)}, got {args.method!r}")
+    given = {k for k in ("n_grid", "v_max", "dt", "n_per_dim", "domain", "epsilon") if getattr(args, k) is not None}
+    extra = sorted(given - set(SOLVE_OPTIONS[args.method]))
     if extra:
-        raise UsageError(f"--{extra[0].replace('_', '-')}: not an option of method {args.method!r}")
-    try:
-        fn = solver(args.method)
-    except NotImplementedError as exc:
-        print(f"mbc-verify solve: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    kw = {k: v for k, v in opts[args.method].items() if v is not None}
-    rec = _run_with_progress(f"solve ({args.method})", args.t_end if args.t_end == args.t_end else 0.0, fn,
-                             gamma=args.gamma, t_end=args.t_end, init=args.init, snapshots=args.snapshots,
-                             mutant=args.mutant, **kw)
-    _emit(rec, args.json, ("mass", "energy", "moment4", "entropy", "fisher"))
+        raise UsageError(f"{names[extra[0]]}: not an option of method {args.method!r}")
+    _check_outputs(args)
+    kw = {k: getattr(args, k) for k in SOLVE_OPTIONS[args.method] if getattr(args, k) is not None}
+    rec = _run_with_progress(f"solve ({args.method})", solver(args.method), gamma=args.gamma, t_end=args.t_end,
+                             init=args.init, snapshots=args.snapshots, mutant=args.mutant, **kw)
+    for key in ("mass", "energy", "moment4", "entropy", "fisher"):
+        if rec.get(key) is not None:
+            check_finite(key, rec[key], float(rec["times"][-1]))
+    _emit(rec, args.json_file, ("mass", "energy", "moment4", "entropy", "fisher"))
     return EXIT_OK
 
 
-_COMMANDS = {"certify": _cmd_certify, "mutants": _cmd_mutants, "simulate": _cmd_simulate, "solve": _cmd_solve}
+def _dispatch(args: argparse.Namespace, names: dict[str, str]) -> int:
+    if args.command == "solve":
+        return _cmd_solve(args, names)
+    return {"certify": _cmd_certify, "mutants": _cmd_mutants, "simulate": _cmd_simulate}[args.command](args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mbc-verify`` console script; returns the exit code."""
+    from .runspec import NonFiniteResult
+
     parser = build_parser()
+    names: dict[str, str] = {}
     try:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
-        return _COMMANDS[args.command](args)
+        names = flags(parser, args.command)
+        return _dispatch(args, names)
     except UsageError as exc:
-        print(f"mbc-verify: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(str(exc), EXIT_USAGE)
     except ValueError as exc:
-        print(f"mbc-verify: error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(_flagged(exc, names), EXIT_USAGE)
+    except NonFiniteResult as exc:
+        return _fail(str(exc).splitlines()[0], EXIT_FAIL)
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"mbc-verify: error: {message}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

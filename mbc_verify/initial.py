@@ -15,9 +15,14 @@ zero momentum and scaled so that its energy equals :attr:`InitSpec.energy` exact
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from .validation import check_positive
+from .validation import ArgumentError, check_positive
+
+SPREAD_MAX = 1e100
+"""Largest ratio between the weights, or between the temperatures, of a ``mixture`` (beyond it the rescaled
+temperatures leave the float64 range)."""
 
 NAMES = ("maxwellian", "bimaxwellian", "bkw", "shell", "mixture")
 _ARITY = {"maxwellian": 0, "bimaxwellian": 2, "bkw": 1, "shell": 0}
@@ -47,9 +52,10 @@ class InitSpec:
     def mixture(self) -> tuple[tuple[float, float], ...]:
         """For ``mixture``: pairs (w_k, T_k) with Σ w_k = 1 and Σ w_k 3 T_k = 3 (the rescaling of SPEC §6)."""
         if self.name != "mixture":
-            raise ValueError(f"init: {self.name!r} is not a mixture")
-        ws = self.params[0::2]
-        ts = self.params[1::2]
+            raise ArgumentError("init", f"init: {self.name!r} is not a mixture")
+        # scaled first by a power of two (exact: the same rounding as unscaled), so that no sum overflows
+        ws = [math.ldexp(x, -math.frexp(max(self.params[0::2]))[1]) for x in self.params[0::2]]
+        ts = [math.ldexp(x, -math.frexp(max(self.params[1::2]))[1]) for x in self.params[1::2]]
         wsum = sum(ws)
         w = [x / wsum for x in ws]
         scale = 1.0 / sum(wk * tk for wk, tk in zip(w, ts, strict=True))
@@ -70,31 +76,39 @@ def parse_init(spec: str | InitSpec, name: str = "init") -> InitSpec:
     if isinstance(spec, InitSpec):
         return spec
     if not isinstance(spec, str) or not spec.strip():
-        raise ValueError(f"{name}: must be a string NAME[:ARGS] with NAME one of {', '.join(NAMES)}, got {spec!r}")
+        raise ArgumentError(name, f"{name}: must be a string NAME[:ARGS] with NAME one of {', '.join(NAMES)}, "
+                                  f"got {spec!r}")
     head, _, tail = spec.strip().partition(":")
     head = head.strip().lower()
     if head not in NAMES:
-        raise ValueError(f"{name}: unknown initial data {head!r}; known: {', '.join(NAMES)}")
+        raise ArgumentError(name, f"{name}: unknown initial data {head!r}; known: {', '.join(NAMES)}")
     args: list[float] = []
     if tail.strip():
         for k, tok in enumerate(tail.split(",")):
             try:
                 x = float(tok)
             except ValueError:
-                raise ValueError(f"{name}: argument {k + 1} of {head!r} is not a number: {tok!r}") from None
+                raise ArgumentError(name, f"{name}: argument {k + 1} of {head!r} is not a number: {tok!r}") from None
             args.append(x)
     if head == "mixture":
         if len(args) < 2 or len(args) % 2:
-            raise ValueError(f"{name}: mixture needs pairs W1,T1[,W2,T2,...], got {len(args)} numbers")
+            raise ArgumentError(name, f"{name}: mixture needs pairs W1,T1[,W2,T2,...], got {len(args)} numbers")
         for k in range(0, len(args), 2):
             check_positive(f"{name} (mixture weight W{k // 2 + 1})", args[k])
             check_positive(f"{name} (mixture temperature T{k // 2 + 1})", args[k + 1])
+        for label, xs in (("weights", args[0::2]), ("temperatures", args[1::2])):
+            if max(xs) > SPREAD_MAX * min(xs):
+                raise ArgumentError(name, f"{name}: the mixture {label} must lie within a factor {SPREAD_MAX:g} of "
+                                          f"each other, got {xs}")
     else:
         want = _ARITY[head]
         if len(args) != want:
             form = {"bimaxwellian": "bimaxwellian:TPAR,TPERP", "bkw": "bkw:K0"}.get(head, head)
-            raise ValueError(f"{name}: {head!r} takes {want} argument(s) ({form}), got {len(args)}")
+            raise ArgumentError(name, f"{name}: {head!r} takes {want} argument(s) ({form}), got {len(args)}")
         labels = {"bimaxwellian": ("TPAR", "TPERP"), "bkw": ("K0",)}.get(head, ())
         for lab, x in zip(labels, args, strict=True):
             check_positive(f"{name} ({lab})", x)
-    return InitSpec(head, tuple(args))
+    spec = InitSpec(head, tuple(args))
+    if not math.isfinite(spec.energy):
+        raise ArgumentError(name, f"{name}: the energy of {str(spec)!r} overflows float64")
+    return spec

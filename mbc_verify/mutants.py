@@ -13,6 +13,7 @@ clear the ``__pycache__/*.nb[ic]`` caches).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 NONE = 0
 """No defect."""
@@ -40,6 +41,16 @@ FRICTION_SIGN = 2
 # --- component "blob" (the blob particle solver) ------------------------------------------------------------
 BLOB_CONSTANT = 1
 """The velocity field is multiplied by 1 + ε (ε = 1: the ½ of docs/spec.md eq. (1) dropped)."""
+
+class Defect(NamedTuple):
+    """What a numba kernel receives: the defect code of its component (:data:`NONE`: none) and the amplitude ε."""
+
+    code: int
+    amp: float
+
+
+NO_DEFECT = Defect(NONE, 0.0)
+"""The correct kernel."""
 
 TARGETS = ("mbc", "isotropic", "blob", "maxwell", "axisymmetric")
 """The components a claim can use (``uses``) and a defect can target."""
@@ -111,3 +122,9 @@ def mutant_amplitude(mutant: str | None, target: str) -> float:
     """Amplitude ε of ``mutant`` for component ``target`` (0 when it does not act on that component)."""
     m = _for(mutant, target)
     return 0.0 if m is None else m.amplitude
+
+
+def defect(mutant: str | None, target: str) -> Defect:
+    """The :class:`Defect` that ``mutant`` plants in component ``target`` (:data:`NO_DEFECT` when none)."""
+    m = _for(mutant, target)
+    return NO_DEFECT if m is None else Defect(m.code, m.amplitude)

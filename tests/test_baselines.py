@@ -5,7 +5,7 @@ rotation of u with c kept: momentum and energy per collision, to the round-off b
 ``tests/test_mbc_kernel.py``), and its γ = 0 relaxation rate tends to the exact one as Δt → 0.
 
 γ = 0 rate. For γ = 0 the traceless second moment Q = M_zz − tr M / 3 obeys E[Q_{n+1} | V_n] = ρ(Δt) Q_n exactly
-(:mod:`benchmarks.baselines.pairwise`), ρ = 1 − (1 − g) N / (2(N − 1)), g = E[P₂(cos θ)] of the method's angle
+(:mod:`mbc_verify.mbc.matching`), ρ = 1 − (1 − g) N / (2(N − 1)), g = E[P₂(cos θ)] of the method's angle
 law at τ = Δt (N − 1)/⌊N/2⌋. The measured rate r(Δt) = −ln(Q_T/Q_0)/T is compared (i) at each Δt with the
 method's own −ln ρ / Δt (g: TA by quadrature over δ ~ N(0, τ); Nanbu 1 − 3L(A)/A; heat kernel e^{−6τ}), and
 (ii) through a weighted quadratic fit in Δt ∈ {0.0025, …, 0.02} extrapolated to Δt = 0, with −β of
@@ -22,10 +22,12 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from benchmarks.baselines import METHODS, simulate_baseline
-from benchmarks.baselines.nanbu import langevin, nanbu_a
-from benchmarks.baselines.pairwise import METHOD_CODES, advance_parallel, advance_serial
+from mbc_verify.baselines import langevin, nanbu_a
+from mbc_verify.mbc.api import advance, simulate
 from mbc_verify.mbc.initial import sample_initial
+from mbc_verify.mbc.matching import OPERATORS, Segment, baseline_law, n_steps, steps_parallel, steps_serial
+from mbc_verify.mutants import NO_DEFECT
+from mbc_verify.runspec import BASELINES as METHODS
 
 EPS = 2.0**-52
 # Round-off bounds of tests/test_mbc_kernel.py for jump_pair: momentum ≤ 2εM per component (M = largest |component|
@@ -69,14 +71,14 @@ def _rate_exact(method: str, dt: float, n: int, factor: float | None = None) -> 
 def rates() -> dict[str, np.ndarray]:
     """Per method: B × len(DTS) measured rates −ln(Q_T/Q_0)/T, batch b with seed 1000 + b."""
     out = {}
-    for name, code in METHOD_CODES.items():
+    for name in METHODS:
         r = np.empty((BATCHES, len(DTS)))
         for b in range(BATCHES):
             v0 = sample_initial("bimaxwellian:2,0.5", N_RATE, 1000 + b)
             q0 = _q(v0)
             for k, dt in enumerate(DTS):
                 v = v0.copy()
-                advance_parallel(v, 0.0, T_RATE, 0.0, dt, 1000 + b, 1, code)
+                advance(v, 0.0, T_RATE, gamma=0.0, engine=name, dt=dt, seed=1000 + b)
                 r[b, k] = -math.log(_q(v) / q0) / T_RATE
         out[name] = r
     return out
@@ -124,7 +126,7 @@ def test_each_collision_conserves_momentum_and_energy(method: str, gamma: float)
     for k in range(1500):
         v = rng.standard_normal((2, 3)) * np.exp(rng.uniform(-3.0, 3.0))
         before = v.copy()
-        advance_serial(v, 0.0, 0.05, gamma, 0.05, k, 1, METHOD_CODES[method])
+        advance(v, 0.0, 0.05, gamma=gamma, engine=method, dt=0.05, seed=k)
         m = max(_pair_scale(before)[0], _pair_scale(v)[0])
         e0 = _pair_scale(before)[1]
         dp = np.abs(v.sum(axis=0) - before.sum(axis=0)).max() / (EPS * m)
@@ -141,7 +143,7 @@ def test_drift_over_many_steps_is_within_roundoff_bound(method: str) -> None:
     n, steps, dt = 10_000, 100, 0.01
     v = sample_initial("bimaxwellian:2,0.5", n, 3)
     e0, p0 = float(np.sum(v * v)), v.sum(axis=0)
-    advance_serial(v, 0.0, steps * dt, -3.0, dt, 3, 1, METHOD_CODES[method])
+    advance(v, 0.0, steps * dt, gamma=-3.0, engine=method, dt=dt, seed=3)
     de = abs(float(np.sum(v * v)) - e0) / (EPS * e0)
     dp = np.abs(v.sum(axis=0) - p0).max() / (EPS * np.abs(v).max())
     assert de <= ENERGY_ULPS * steps, de
@@ -152,20 +154,27 @@ def test_drift_over_many_steps_is_within_roundoff_bound(method: str) -> None:
 def test_reproducible_and_thread_independent(method: str) -> None:
     v0 = sample_initial("maxwellian", 5000, 11)
     a, b = v0.copy(), v0.copy()
-    advance_serial(a, 0.0, 0.05, -3.0, 0.01, 5, 2, METHOD_CODES[method])
-    advance_parallel(b, 0.0, 0.05, -3.0, 0.01, 5, 2, METHOD_CODES[method])
+    seg = Segment(np.int64(5), np.int64(2), 0.0, 0.05, 0.01)
+    law = baseline_law(OPERATORS[method], -3.0)
+    steps_serial(a, np.arange(5000), seg, 0, n_steps(0.0, 0.05, 0.01), law, NO_DEFECT)
+    steps_parallel(b, np.arange(5000), seg, 0, n_steps(0.0, 0.05, 0.01), law, NO_DEFECT)
     assert np.array_equal(a, b)
+    c = v0.copy()
+    advance(c, 0.0, 0.05, gamma=-3.0, engine=method, dt=0.01, seed=5, segment=2)
+    assert np.array_equal(a, c)
     assert not np.array_equal(a, v0)
 
 
-def test_simulate_baseline_record_and_validation() -> None:
-    rec = simulate_baseline("nanbu", -3.0, 200, 0.1, dt=0.01, init="bimaxwellian:2,0.5", snapshots=3, seed=1)
-    assert rec["second_moment"].shape == (3, 3, 3) and rec["collisions"] == 10 * 100
+def test_simulate_a_baseline_record_and_validation() -> None:
+    rec = simulate(-3.0, None, 200, 0.1, engine="nanbu", dt=0.01, init="bimaxwellian:2,0.5", snapshots=3, seed=1)
+    assert rec["second_moment"].shape == (3, 3, 3) and rec["jumps"] == 10 * 100
     np.testing.assert_allclose(rec["energy"], 3.0, rtol=1e-13)
-    with pytest.raises(ValueError, match="^method"):
-        simulate_baseline("boris", 0.0, 10, 1.0, dt=0.1)
+    with pytest.raises(ValueError, match="^engine"):
+        simulate(0.0, None, 10, 1.0, engine="boris", dt=0.1)
     with pytest.raises(ValueError, match="^dt"):
-        simulate_baseline("nanbu", 0.0, 10, 1.0, dt=-0.1)
+        simulate(0.0, None, 10, 1.0, engine="nanbu", dt=-0.1)
+    with pytest.raises(ValueError, match="^h: the nanbu baseline has no grazing parameter"):
+        simulate(0.0, 0.1, 10, 1.0, engine="nanbu", dt=0.1)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -179,7 +188,7 @@ def test_gamma0_pairing_factor_at_small_n(method: str) -> None:
     for r in range(reps):
         v = sample_initial("bimaxwellian:2,0.5", n, r)
         q0[r] = _q(v)
-        advance_serial(v, 0.0, steps * dt, 0.0, dt, r, 1, METHOD_CODES[method])
+        advance(v, 0.0, steps * dt, gamma=0.0, engine=method, dt=dt, seed=r)
         qt[r] = _q(v)
     per_batch = [-math.log(b.sum() / a.sum()) / (steps * dt)
                  for a, b in zip(np.split(q0, batches), np.split(qt, batches), strict=True)]

@@ -6,36 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
+from fakes import make_claim
 
 from mbc_verify.campaign import certify, mutation_matrix
-from mbc_verify.certificate import Certificate
-from mbc_verify.claims import CLAIM_IDS, all_claims
-from mbc_verify.claims import registry as reg
+from mbc_verify.claims import CLAIM_IDS
 from mbc_verify.mutants import MUTANTS
 
-
-@pytest.fixture
-def fake_claims(monkeypatch: pytest.MonkeyPatch):
-    all_claims()
-
-    def install(funcs: dict, uses: dict) -> None:
-        monkeypatch.setattr(reg, "_FUNCTIONS", funcs)
-        monkeypatch.setattr(reg, "_USES", uses)
-
-    return install
-
-
-def _killed_by_mbc_mutants(profile, seed, out, mutant):
-    bad = mutant is not None and MUTANTS[mutant].target == "mbc"
-    return Certificate("C1", "s", measured=1.0 if bad else 0.0, expected=0.0, tolerance=0.5).judge()
-
-
-def _never_killed(profile, seed, out, mutant):
-    return Certificate("C7", "s", measured=0.0, expected=0.0, tolerance=0.5).judge()
+_killed_by_mbc_mutants = make_claim(
+    "C1", lambda ctx: 1.0 if ctx.mutant is not None and MUTANTS[ctx.mutant].target == "mbc" else 0.0, uses=("mbc",))
+_never_killed = make_claim("C7", uses=("isotropic",))
 
 
 def test_matrix_runs_only_pairs_on_the_claims_path(fake_claims, tmp_path: Path) -> None:
-    fake_claims({"C1": _killed_by_mbc_mutants, "C7": _never_killed}, {"C1": ("mbc",), "C7": ("isotropic",)})
+    fake_claims({"C1": _killed_by_mbc_mutants, "C7": _never_killed})
     m = mutation_matrix("quick", ["C1", "C7"], out_dir=tmp_path)
     assert set(m) == set(MUTANTS)
     for name, mut in MUTANTS.items():
@@ -44,7 +27,7 @@ def test_matrix_runs_only_pairs_on_the_claims_path(fake_claims, tmp_path: Path) 
 
 
 def test_certify_with_matrix_writes_it(fake_claims, tmp_path: Path) -> None:
-    fake_claims({"C1": _killed_by_mbc_mutants}, {"C1": ("mbc",)})
+    fake_claims({"C1": _killed_by_mbc_mutants})
     certs = certify("quick", "C1", out_dir=tmp_path, matrix=True)
     assert [c.verdict for c in certs] == ["pass"]
     doc = json.loads((tmp_path / "report.json").read_text())

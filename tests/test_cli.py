@@ -1,4 +1,4 @@
-"""The command line: every exit code of SPEC §6 (0 pass, 1 fail or not implemented, 2 bad arguments)."""
+"""The command line: every exit code of docs/spec.md §8 (0 pass, 1 fail or not implemented, 2 bad arguments)."""
 
 from __future__ import annotations
 
@@ -8,31 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from fakes import make_claim
 
 from mbc_verify import __version__
-from mbc_verify.certificate import Certificate
-from mbc_verify.claims import all_claims
-from mbc_verify.claims import registry as reg
 from mbc_verify.cli import main
 
 
-@pytest.fixture
-def fake_claims(monkeypatch: pytest.MonkeyPatch):
-    """Swap the claim functions for cheap stand-ins (after the real modules registered themselves)."""
-    all_claims()
-
-    def install(funcs: dict) -> None:
-        monkeypatch.setattr(reg, "_FUNCTIONS", funcs)
-
-    return install
-
-
 def _passing(cid: str):
-    return lambda profile, seed, out, mutant: Certificate(cid, "s", measured=0.0, expected=0.0, tolerance=0.0).judge()
+    return make_claim(cid)
 
 
-def _mutant_sensitive(profile, seed, out, mutant):
-    return Certificate("C1", "s", measured=1.0 if mutant else 0.0, expected=0.0, tolerance=0.5).judge()
+_mutant_sensitive = make_claim("C1", lambda ctx: 1.0 if ctx.mutant else 0.0)
 
 
 def test_certify_exit_0_when_all_selected_pass(fake_claims, tmp_path: Path, capsys) -> None:
@@ -50,7 +36,7 @@ def test_certify_exit_1_when_a_claim_is_not_implemented(fake_claims, tmp_path: P
     assert main(["certify", "--out", str(tmp_path)]) == 1
     doc = json.loads((tmp_path / "report.json").read_text())
     assert [c["claim_id"] for c in doc["certificates"]] == [f"C{k}" for k in range(1, 13)]
-    assert doc["summary"] == {"pass": 1, "fail": 0, "error": 0, "not-implemented": 11}
+    assert doc["summary"] == {"pass": 1, "fail": 0, "error": 0, "interrupted": 0, "not-implemented": 11}
 
 
 def test_certify_mutant_is_passed_explicitly(fake_claims, tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from mbc_verify.mbc.composite import (
 )
 from mbc_verify.mbc.kernel import rotate
 from mbc_verify.mbc.rng import stream_key, substream, uniform
+from mbc_verify.mutants import NO_DEFECT
 
 P_5SIGMA = 5.7e-7
 ROUND_OFF = 1e-13
@@ -55,7 +56,7 @@ def _composed(k: int, kernel: int, h: float, m, smax, k_uniform, seed: int, n: i
             v[0, a] = 0.5 * U0[a]
             v[1, a] = -0.5 * U0[a]
         composed_jump(v, 0, 1, np.int64(k), kernel, h, m, smax, k_uniform, substream(base, np.uint64(s)),
-                      np.uint64(0), 0)
+                      np.uint64(0), NO_DEFECT)
         for a in range(3):
             out[s, a] = (v[0, a] - v[1, a]) / r
     return out
@@ -71,7 +72,7 @@ def _direct(k: int, kernel: int, h: float, seed: int, n: int) -> np.ndarray:
         wx, wy, wz = 0.0, 0.0, 1.0
         for q in range(k):
             ct, st = draw_angle(kernel, h, key, np.uint64(2 * q))
-            cp, sp = draw_azimuth(key, np.uint64(2 * q + 1), 0)
+            cp, sp = draw_azimuth(key, np.uint64(2 * q + 1), NO_DEFECT)
             wx, wy, wz = rotate(wx, wy, wz, ct, st, cp, sp)
         out[s] = wz / math.sqrt(wx * wx + wy * wy + wz * wz)
     return out

@@ -14,18 +14,29 @@ import sympy as sp
 from numba import njit
 
 from mbc_verify.mbc.angles import KERNELS, legendre_mean, rate_scale
-from mbc_verify.mbc.exact import _pick, _update_rows, advance_exact
+from mbc_verify.mbc.exact import JumpLaw, _pick, _update_rows, advance_exact, jump_law
 from mbc_verify.mbc.initial import sample_initial
 from mbc_verify.mbc.kernel import random_jump
 from mbc_verify.mbc.rates import lambda_h, pair_rate, prefactor
 from mbc_verify.mbc.rng import stream_key, substream, uniform
+from mbc_verify.mutants import NO_DEFECT, Defect, defect
 
 EPS = 2.0**-52
+ALL = np.int64(2**62)  # no chunk limit
+
+
+def run_exact(v: np.ndarray, t1: float, gamma: float, h: float, seed: int, segment: int, kernel: int = 0,
+              mutant: str | None = None) -> int:
+    """advance_exact from t = 0 to t1 in one call (no chunking); returns the jumps."""
+    d = defect(mutant, "mbc")
+    made, _, _ = advance_exact(v, np.int64(seed), np.int64(segment), 0.0, t1, np.int64(0), ALL,
+                               jump_law(gamma, h, kernel, v.shape[0], d), d)
+    return int(made)
 
 
 @njit(cache=False)  # test-local: a cache keyed by the test module name breaks under other import modes
-def _pair_legendre(u0: np.ndarray, gamma: float, h: float, times: np.ndarray, replicas: int, seed: int,
-                   kernel: int, mutant: int) -> np.ndarray:
+def _pair_legendre(u0: np.ndarray, times: np.ndarray, replicas: int, seed: int, law: JumpLaw,
+                   defect: Defect) -> np.ndarray:
     """N = 2 replicas from v = (u0/2, -u0/2): P_ℓ(û₀·û_t), ℓ = 1, 2, 3, at each time (replicas × times × 3).
 
     Replica r uses seed + r; the run is restarted at every time (segment k + 1), exact by the Markov property.
@@ -39,7 +50,7 @@ def _pair_legendre(u0: np.ndarray, gamma: float, h: float, times: np.ndarray, re
             v[1, a] = -0.5 * u0[a]
         t = 0.0
         for k in range(times.size):
-            advance_exact(v, t, times[k], gamma, h, seed + rep, k + 1, kernel, mutant)
+            advance_exact(v, np.int64(seed + rep), np.int64(k + 1), t, times[k], np.int64(0), ALL, law, defect)
             t = times[k]
             x = 0.0
             rr = 0.0
@@ -56,13 +67,13 @@ def _pair_legendre(u0: np.ndarray, gamma: float, h: float, times: np.ndarray, re
 
 @pytest.fixture(scope="module", autouse=True)
 def warm() -> None:
-    _pair_legendre(np.array([1.0, 0.0, 0.0]), 0.0, 0.3, np.array([0.1]), 2, 0, 0, 0)
+    _pair_legendre(np.array([1.0, 0.0, 0.0]), np.array([0.1]), 2, 0, jump_law(0.0, 0.3, 0, 2, NO_DEFECT), NO_DEFECT)
 
 
 U0 = np.array([0.48, -0.36, 0.48])  # |u| = 0.744: the r^γ factor matters for γ = -3
 
 
-def _n2_zscores(gamma: float, h: float, kernel: str, mutant: int, replicas: int, seed: int) -> np.ndarray:
+def _n2_zscores(gamma: float, h: float, kernel: str, mutant: str | None, replicas: int, seed: int) -> np.ndarray:
     """z = (mean - exact) / standard error of E[P_ℓ(û₀·û_t)] for ℓ = 1..3 at three times (SPEC §3):
 
         E[P_ℓ(û₀·û_t)] = exp(-λ t (1 - m_ℓ)),   λ = λ_h(|u|) s(h),  m_ℓ = E[P_ℓ(cos θ)]  (= P_ℓ(cos h), fixed).
@@ -71,10 +82,11 @@ def _n2_zscores(gamma: float, h: float, kernel: str, mutant: int, replicas: int,
     """
     code = KERNELS[kernel]
     r = float(np.linalg.norm(U0))
-    lam = lambda_h(r, gamma, h, code, 0)
+    lam = lambda_h(r, gamma, h, code, NO_DEFECT)
     m = [legendre_mean(code, h, ell) for ell in (1, 2, 3)]
     times = np.array([0.1, 0.4, 1.2]) / (lam * (1.0 - m[0]))
-    p = _pair_legendre(U0, gamma, h, times, replicas, seed, code, mutant)
+    d = defect(mutant, "mbc")
+    p = _pair_legendre(U0, times, replicas, seed, jump_law(gamma, h, code, 2, d), d)
     mean = p.mean(axis=0)
     se = p.std(axis=0, ddof=1) / math.sqrt(replicas)
     exact = np.exp(-lam * times[:, None] * (1.0 - np.array(m))[None, :])
@@ -84,19 +96,19 @@ def _n2_zscores(gamma: float, h: float, kernel: str, mutant: int, replicas: int,
 @pytest.mark.parametrize("gamma", [0.0, -3.0])
 @pytest.mark.parametrize("h", [0.1, 0.3])
 def test_two_particle_legendre_law(gamma, h) -> None:
-    z = _n2_zscores(gamma, h, "fixed", 0, replicas=20000, seed=1000)
+    z = _n2_zscores(gamma, h, "fixed", None, replicas=20000, seed=1000)
     assert np.abs(z).max() < 5.0, z
 
 
 def test_two_particle_legendre_law_rayleigh_kernel() -> None:
-    z = _n2_zscores(-3.0, 0.3, "rayleigh", 0, replicas=20000, seed=2000)
+    z = _n2_zscores(-3.0, 0.3, "rayleigh", None, replicas=20000, seed=2000)
     assert np.abs(z).max() < 5.0, z
 
 
-@pytest.mark.parametrize(("mutant", "name"), [(3, "rate_without_gamma"), (4, "rate_doubled")])
-def test_rate_mutants_fail_the_two_particle_law(mutant, name) -> None:
+@pytest.mark.parametrize("mutant", ["rate_without_gamma", "rate_doubled"])
+def test_rate_mutants_fail_the_two_particle_law(mutant) -> None:
     z = _n2_zscores(-3.0, 0.3, "fixed", mutant, replicas=20000, seed=1000)
-    assert np.abs(z).max() > 5.0, (name, z)
+    assert np.abs(z).max() > 5.0, (mutant, z)
 
 
 # --- acceptance 4: γ = 0 traceless second moment -----------------------------------------------------------------
@@ -143,7 +155,7 @@ def _beta_h(h: float, kernel: str) -> float:
 
 
 @njit(cache=False)  # test-local: a cache keyed by the test module name breaks under other import modes
-def _traceless_zz(n: int, v0s: np.ndarray, gamma: float, h: float, t: float, seed: int, kernel: int) -> np.ndarray:
+def _traceless_zz(n: int, v0s: np.ndarray, t: float, seed: int, law: JumpLaw) -> np.ndarray:
     """(D_zz(0), D_zz(t)) per replica, D = M - tr(M)/3 I, exact engine from the given initial states."""
     out = np.empty((v0s.shape[0], 2))
     for rep in range(v0s.shape[0]):
@@ -156,7 +168,7 @@ def _traceless_zz(n: int, v0s: np.ndarray, gamma: float, h: float, t: float, see
                 tr += v[i, 0] ** 2 + v[i, 1] ** 2 + v[i, 2] ** 2
             out[rep, s] = (mzz - tr / 3.0) / n
             if s == 0:
-                advance_exact(v, 0.0, t, gamma, h, seed + rep, 1, kernel, 0)
+                advance_exact(v, np.int64(seed + rep), np.int64(1), 0.0, t, np.int64(0), ALL, law, NO_DEFECT)
     return out
 
 
@@ -166,7 +178,7 @@ def test_gamma0_traceless_second_moment_decays_at_the_finite_h_rate(n, h, kernel
     # D_zz(t) - D_zz(0) e^{β_h t} has mean 0; tested within 5σ. Power: the h → 0 rate β = -6 must be rejected.
     replicas, t = 3000, 0.15
     v0s = np.array([sample_initial("bimaxwellian:2,0.5", n, 50 + k) for k in range(replicas)])
-    d = _traceless_zz(n, v0s, 0.0, h, t, 7000, KERNELS[kernel])
+    d = _traceless_zz(n, v0s, t, 7000, jump_law(0.0, h, KERNELS[kernel], n, NO_DEFECT))
     beta = _beta_h(h, kernel)
 
     def z(b: float) -> float:
@@ -186,7 +198,7 @@ def _naive_exact(v: np.ndarray, t1: float, gamma: float, h: float, seed: int, se
     key = np.uint64(stream_key(np.uint64(seed), np.uint64(segment)))  # numba types a Python int < 2⁶³ as int64
     t, jumps = 0.0, 0
     while True:
-        w = np.array([[pair_rate(float(np.linalg.norm(v[i] - v[j])), gamma, h, n, kernel, 0) if i != j else 0.0
+        w = np.array([[pair_rate(float(np.linalg.norm(v[i] - v[j])), gamma, h, n, kernel, NO_DEFECT) if i != j else 0.0
                        for j in range(n)] for i in range(n)])
         row = w.sum(axis=1)
         sub = np.uint64(substream(key, np.uint64(jumps)))
@@ -195,7 +207,7 @@ def _naive_exact(v: np.ndarray, t1: float, gamma: float, h: float, seed: int, se
             return jumps
         i = int(np.searchsorted(np.cumsum(row), uniform(sub, np.uint64(3)) * row.sum(), side="right"))
         j = int(np.searchsorted(np.cumsum(w[i]), uniform(sub, np.uint64(4)) * w[i].sum(), side="right"))
-        random_jump(v, i, j, kernel, h, sub, 0)
+        random_jump(v, i, j, kernel, h, sub, NO_DEFECT)
         jumps += 1
 
 
@@ -203,7 +215,7 @@ def _naive_exact(v: np.ndarray, t1: float, gamma: float, h: float, seed: int, se
 def test_engine_matches_naive_gillespie_path(gamma, kernel) -> None:
     v = sample_initial("bimaxwellian:1.5,0.75", 5, 3)
     w = v.copy()
-    jumps = advance_exact(v, 0.0, 4.0, gamma, 0.3, 42, 1, KERNELS[kernel], 0)
+    jumps = run_exact(v, 4.0, gamma, 0.3, 42, 1, KERNELS[kernel])
     ref = _naive_exact(w, 4.0, gamma, 0.3, 42, 1, KERNELS[kernel])
     assert jumps == ref and jumps > 100
     assert np.abs(v - w).max() < 1e-12
@@ -219,11 +231,11 @@ def test_row_sums_survive_a_large_rate_leaving() -> None:
     # particle 0 sits 1e-7 from particle 2 (γ = -3: rate ~1e21 · pref), then the jump of (0, 1) moves it away.
     # Incrementally, R_2 would be 1e21 - 1e21 + O(1) with an absolute error ~ulp(1e21) ~ 1e5; the engine resums it.
     v = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1e-7, 0.0, 0.0], [0.0, 1.0, 0.0], [0.3, -0.4, 0.2]])
-    pref = prefactor(0.1, 5, 0, 0)
+    pref = prefactor(0.1, 5, 0, NO_DEFECT)
     w = _rate_matrix(v, -3.0, pref)
     row = w.sum(axis=1)
     v[0], v[1] = [0.5, 0.5, 0.0], [0.5, -0.5, 0.0]
-    _update_rows(v, w, row, 0, 1, -3.0, pref, 0, True)
+    _update_rows(v, w, row, 0, 1, JumpLaw(-3.0, 0.1, 0, pref), NO_DEFECT, True)
     fresh = _rate_matrix(v, -3.0, pref)
     assert np.allclose(w, fresh, rtol=1e-14, atol=0)
     assert np.allclose(row, fresh.sum(axis=1), rtol=1e-13, atol=0)
@@ -247,7 +259,7 @@ def test_long_run_conserves_momentum_and_energy_to_round_off() -> None:
     n = 64
     v = sample_initial("maxwellian", n, 5)
     p0, e0 = v.sum(axis=0), (v**2).sum()
-    jumps = advance_exact(v, 0.0, 2.0, -3.0, 0.1, 9, 1, 0, 0)
+    jumps = run_exact(v, 2.0, -3.0, 0.1, 9, 1)
     assert jumps > 20000
     assert np.abs(v.sum(axis=0) - p0).max() <= jumps * 2 * EPS * math.sqrt(e0)
     assert abs((v**2).sum() - e0) <= jumps * 22 * EPS * e0
@@ -257,26 +269,26 @@ def test_same_seed_same_trajectory_bitwise() -> None:
     v1 = sample_initial("maxwellian", 32, 1)
     v2 = v1.copy()
     v3 = v1.copy()
-    j1 = advance_exact(v1, 0.0, 0.5, -2.0, 0.2, 17, 3, 0, 0)
-    j2 = advance_exact(v2, 0.0, 0.5, -2.0, 0.2, 17, 3, 0, 0)
-    advance_exact(v3, 0.0, 0.5, -2.0, 0.2, 17, 4, 0, 0)
+    j1 = run_exact(v1, 0.5, -2.0, 0.2, 17, 3)
+    j2 = run_exact(v2, 0.5, -2.0, 0.2, 17, 3)
+    run_exact(v3, 0.5, -2.0, 0.2, 17, 4)
     assert j1 == j2 and np.array_equal(v1, v2)
     assert not np.array_equal(v1, v3)
 
 
 def test_coincident_velocities_give_no_nan_for_coulomb() -> None:
     v = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [-1.0, 0.5, 0.0], [-1.0, -0.5, 0.0]])
-    advance_exact(v, 0.0, 0.05, -3.0, 0.1, 1, 1, 0, 0)
+    run_exact(v, 0.05, -3.0, 0.1, 1, 1)
     assert np.all(np.isfinite(v))
     w = np.array([[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]])  # the only pair has u = 0: rate 0, nothing happens
-    assert advance_exact(w, 0.0, 10.0, -3.0, 0.1, 1, 1, 0, 0) == 0
+    assert run_exact(w, 10.0, -3.0, 0.1, 1, 1) == 0
     assert np.array_equal(w, np.full((2, 3), 0.5))
 
 
 def test_one_sided_rotation_mutant_breaks_conservation_in_the_engine() -> None:
     v = sample_initial("maxwellian", 16, 2)
     e0 = (v**2).sum()
-    advance_exact(v, 0.0, 0.2, 0.0, 0.3, 1, 1, 0, 1)
+    run_exact(v, 0.2, 0.0, 0.3, 1, 1, mutant="one_sided_rotation")
     assert abs((v**2).sum() - e0) > 1e-3 * e0
 
 
@@ -284,5 +296,21 @@ def test_pair_rates_use_the_unordered_pair_rate() -> None:
     # the mean number of jumps in [0, t] at γ = 0 is t · (N(N-1)/2) · (2/N) · 4/h²; Poisson: 5σ = 5√mean
     n, h, t = 10, 0.5, 3.0
     mean = t * n * (n - 1) / 2 * 2 / n * 4 / h**2
-    counts = [advance_exact(sample_initial("maxwellian", n, 0), 0.0, t, 0.0, h, s, 1, 0, 0) for s in range(40)]
+    counts = [run_exact(sample_initial("maxwellian", n, 0), t, 0.0, h, s, 1) for s in range(40)]
     assert abs(np.mean(counts) - mean) < 5 * math.sqrt(mean / len(counts))
+
+
+def test_chunked_run_is_bitwise_the_single_call() -> None:
+    """Chunks of one resummation period (N jumps) each, resumed from the time and jump index reached, give bitwise
+    the trajectory of one call (module docstring of mbc_verify.mbc.exact, "Chunks")."""
+    v = sample_initial("bimaxwellian:2,0.5", 12, 4)
+    w = v.copy()
+    law = jump_law(-3.0, 0.3, 0, 12, NO_DEFECT)
+    total = run_exact(v, 0.7, -3.0, 0.3, 5, 2)
+    t, made, done, calls = 0.0, np.int64(0), False, 0
+    while not done:
+        k, t, done = advance_exact(w, np.int64(5), np.int64(2), t, 0.7, made, np.int64(12), law, NO_DEFECT)
+        made += k
+        calls += 1
+    assert calls > 10 and made == total
+    assert np.array_equal(v, w)

@@ -15,18 +15,12 @@ import pytest
 from scipy.special import eval_legendre
 
 from mbc_verify import derived
-from mbc_verify.mbc.composite import composite_table
+from mbc_verify.mbc.api import advance
 from mbc_verify.mbc.ensemble import run_ensemble
-from mbc_verify.mbc.fast import (
-    PARALLEL_MIN_N,
-    advance_fast,
-    advance_fast_parallel,
-    advance_fast_serial,
-    default_dt,
-    n_steps,
-    step_length,
-)
+from mbc_verify.mbc.fast import DEFAULT_DT, fast_law
 from mbc_verify.mbc.initial import sample_initial
+from mbc_verify.mbc.matching import PARALLEL_MIN_N, Segment, n_steps, step_length, steps_parallel, steps_serial
+from mbc_verify.mutants import NO_DEFECT
 from mbc_verify.stats import ulps
 
 EPS = np.finfo(float).eps
@@ -128,7 +122,7 @@ def test_gamma0_traceless_continuous_law_at_small_dt() -> None:
     """N = 16 at the default Δt: E[D(t)] = e^{β_h t} D(0) within 5σ; the engine's computed Δt bias is < 1σ here."""
     h, n = 0.3, 16
     beta = _beta_h(h)
-    dt = default_dt(0.0, h)
+    dt = DEFAULT_DT
     res = run_ensemble(0.0, h, n, 0.3, replicas=3000, init="bimaxwellian:2.0,0.5", engine="fast", dt=dt,
                        snapshots=4, seed=5, observables=("temperatures",), return_samples=True)
     cont = np.exp(beta * res["times"])
@@ -167,8 +161,8 @@ def test_conservation_in_ulps() -> None:
     v = sample_initial("maxwellian", n, 3)
     e0 = float((v * v).sum())
     p0 = v.sum(axis=0)
-    dt = default_dt(-3.0, 0.1)
-    advance_fast(v, 0.0, steps * dt, -3.0, 0.1, dt, 9, 1, 0, 0)
+    dt = DEFAULT_DT
+    advance(v, 0.0, steps * dt, gamma=-3.0, h=0.1, dt=dt, seed=9)
     de = abs(float((v * v).sum()) - e0) / e0
     dp = np.abs(v.sum(axis=0) - p0).max()
     assert de <= 10 * steps * EPS, ulps(de * e0, e0)
@@ -182,7 +176,7 @@ def test_coulomb_tiny_and_zero_relative_velocities_stay_finite() -> None:
                   [1.0, 0.0, 0.0], [-1.0, 0.5, 0.0]])
     e0 = float((v * v).sum())
     p0 = v.sum(axis=0)
-    jumps = advance_fast(v, 0.0, 0.05, -3.0, 0.1, 0.01, 4, 1, 0, 0)
+    jumps = advance(v, 0.0, 0.05, gamma=-3.0, h=0.1, dt=0.01, seed=4)
     assert np.all(np.isfinite(v)) and jumps > 0
     assert abs(float((v * v).sum()) - e0) <= 10 * 5 * EPS * e0
     assert np.abs(v.sum(axis=0) - p0).max() <= 4 * 5 * EPS * np.abs(v).sum()
@@ -199,20 +193,20 @@ def _with_threads(k: int, fn):
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs 2 numba threads")
 def test_bitwise_reproducible_threads_and_serial() -> None:
-    """Same seed ⇒ bitwise the same state with 1 and 2 threads, and the parallel path equals the serial one."""
+    """Same seed ⇒ bitwise the same state with 1 and 2 threads, and the parallel step loop equals the serial one."""
     n = PARALLEL_MIN_N + 1001  # odd N: one particle sits out each step
     v0 = sample_initial("bimaxwellian:2.0,0.5", n, 1)
-    m, smax, ku = composite_table(0, 0.1)
+    law = fast_law(-3.0, 0.1, 0)
+    seg = Segment(np.int64(5), np.int64(2), 0.0, 0.02, 1e-3)
 
-    def run_parallel():
+    def run(steps):
         v = v0.copy()
-        j = advance_fast_parallel(v, 0.0, 0.02, -3.0, 0.1, 1e-3, 5, 2, 0, 0, m, smax, ku)
+        j = steps(v, np.arange(n), seg, 0, n_steps(0.0, 0.02, 1e-3), law, NO_DEFECT)
         return v, j
 
-    v1, j1 = _with_threads(1, run_parallel)
-    v2, j2 = _with_threads(2, run_parallel)
-    vs = v0.copy()
-    js = advance_fast_serial(vs, 0.0, 0.02, -3.0, 0.1, 1e-3, 5, 2, 0, 0, m, smax, ku)
+    v1, j1 = _with_threads(1, lambda: run(steps_parallel))
+    v2, j2 = _with_threads(2, lambda: run(steps_parallel))
+    vs, js = run(steps_serial)
     assert j1 == j2 == js
     assert np.array_equal(v1, v2) and np.array_equal(v1, vs)
 
@@ -242,7 +236,7 @@ def test_coulomb_stress_million() -> None:
     e0 = float((v * v).sum())
     p0 = v.sum(axis=0)
     start = time.perf_counter()
-    jumps = advance_fast(v, 0.0, 1.0, -3.0, 0.1, default_dt(-3.0, 0.1), 42, 1, 0, 0)
+    jumps = advance(v, 0.0, 1.0, gamma=-3.0, h=0.1, dt=DEFAULT_DT, seed=42)
     wall = time.perf_counter() - start
     assert np.all(np.isfinite(v))
     e1 = float((v * v).sum())

@@ -43,6 +43,7 @@ from scipy import stats
 from mbc_verify.mbc.angles import KERNELS, draw_angle, draw_azimuth
 from mbc_verify.mbc.kernel import frame, jump_pair, norm3, random_jump, rotate
 from mbc_verify.mbc.rng import stream_key, substream
+from mbc_verify.mutants import NO_DEFECT, defect
 
 EPS = 2.0**-52
 TINY = 2.0**-1074
@@ -55,9 +56,9 @@ P_5SIGMA = 5.733e-7  # two-sided p-value of a 5σ deviation
 
 def _warm() -> None:
     v = np.array([[1.0, 2.0, 3.0], [0.0, 0.5, -1.0]])
-    jump_pair(v, 0, 1, 1.0, 0.0, 1.0, 0.0, 0)
+    jump_pair(v, 0, 1, 1.0, 0.0, 1.0, 0.0, NO_DEFECT)
     rotate(1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0)
-    random_jump(v, 0, 1, 0, 0.1, np.uint64(stream_key(np.uint64(0), np.uint64(0))), 0)
+    random_jump(v, 0, 1, 0, 0.1, np.uint64(stream_key(np.uint64(0), np.uint64(0))), NO_DEFECT)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -120,7 +121,7 @@ def test_jump_conserves_momentum_and_energy_to_round_off(pair, h, phi) -> None:
     vi, vj = pair
     v = np.array([vi, vj])
     v0 = v.copy()
-    jump_pair(v, 0, 1, math.cos(h), math.sin(h), math.cos(phi), math.sin(phi), 0)
+    jump_pair(v, 0, 1, math.cos(h), math.sin(h), math.cos(phi), math.sin(phi), NO_DEFECT)
     assert np.all(np.isfinite(v))
     big = max(np.abs(v0).max(), np.abs(v).max())
     for a in range(3):  # exact rational arithmetic: the check itself makes no round-off
@@ -164,20 +165,20 @@ def test_frame_is_orthonormal_for_every_finite_u(u) -> None:
 @given(st.tuples(comp, comp, comp), st.tuples(comp, comp, comp), angle_h, azimuth)
 def test_no_nan_or_inf_even_for_subnormal_inputs(vi, vj, h, phi) -> None:
     v = np.array([vi, vj])
-    jump_pair(v, 0, 1, math.cos(h), math.sin(h), math.cos(phi), math.sin(phi), 0)
+    jump_pair(v, 0, 1, math.cos(h), math.sin(h), math.cos(phi), math.sin(phi), NO_DEFECT)
     assert np.all(np.isfinite(v))
 
 
 def test_zero_relative_velocity_is_a_fixed_point() -> None:
     v = np.array([[0.25, -1.5, 3.0], [0.25, -1.5, 3.0]])
     v0 = v.copy()
-    jump_pair(v, 0, 1, math.cos(0.3), math.sin(0.3), 0.0, 1.0, 0)
+    jump_pair(v, 0, 1, math.cos(0.3), math.sin(0.3), 0.0, 1.0, NO_DEFECT)
     assert np.array_equal(v, v0)
 
 
 # --- acceptance 2: azimuth uniform, kernel symmetric -------------------------------------------------------------
 
-def _azimuths(u: np.ndarray, n: int, mutant: int, seed: int) -> np.ndarray:
+def _azimuths(u: np.ndarray, n: int, mutant: str | None, seed: int) -> np.ndarray:
     """Azimuth of u' around u, measured in a reference frame independent of the kernel's own frame."""
     uh = u / np.linalg.norm(u)
     ref = np.array([0.6, 0.0, 0.8]) if abs(uh[1]) > 0.5 else np.array([0.0, 1.0, 0.0])
@@ -188,7 +189,7 @@ def _azimuths(u: np.ndarray, n: int, mutant: int, seed: int) -> np.ndarray:
     out = np.empty(n)
     cos_t, sin_t = math.cos(0.7), math.sin(0.7)
     for k in range(n):
-        cos_p, sin_p = draw_azimuth(np.uint64(substream(key, np.uint64(k))), np.uint64(1), mutant)
+        cos_p, sin_p = draw_azimuth(np.uint64(substream(key, np.uint64(k))), np.uint64(1), defect(mutant, "mbc"))
         up = np.array(rotate(u[0], u[1], u[2], cos_t, sin_t, cos_p, sin_p))
         out[k] = math.atan2(up @ f2, up @ f1) % (2 * math.pi)
     return out / (2 * math.pi)
@@ -201,16 +202,16 @@ DIRECTIONS = [np.array([0.0, 0.0, 1.0]), np.array([1e-9, -2e-9, -3.0]), np.array
 @pytest.mark.parametrize("u", DIRECTIONS, ids=["north", "south", "generic"])
 def test_azimuth_is_uniform(u) -> None:
     # Kolmogorov–Smirnov goodness of fit to U(0, 1), 20000 draws at a fixed seed; 5σ two-sided level.
-    p = stats.kstest(_azimuths(u, 20000, 0, seed=11), "uniform").pvalue
+    p = stats.kstest(_azimuths(u, 20000, None, seed=11), "uniform").pvalue
     assert p > P_5SIGMA
 
 
 def test_biased_azimuth_mutant_fails_the_uniformity_test() -> None:
-    p = stats.kstest(_azimuths(DIRECTIONS[2], 20000, 2, seed=11), "uniform").pvalue
+    p = stats.kstest(_azimuths(DIRECTIONS[2], 20000, "biased_azimuth", seed=11), "uniform").pvalue
     assert p < P_5SIGMA
 
 
-def _jump_pairs(kernel: int, h: float, n: int, mutant: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _jump_pairs(kernel: int, h: float, n: int, mutant: str | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(û, û') with û uniform on the sphere and û' one kernel jump away (2 particles, c = 0)."""
     rng = np.random.default_rng(seed)
     g = rng.standard_normal((n, 3))
@@ -219,7 +220,7 @@ def _jump_pairs(kernel: int, h: float, n: int, mutant: int, seed: int) -> tuple[
     key = np.uint64(stream_key(np.uint64(seed), np.uint64(1)))
     for k in range(n):
         v = np.array([0.5 * uh[k], -0.5 * uh[k]])
-        random_jump(v, 0, 1, kernel, h, np.uint64(substream(key, np.uint64(k))), mutant)
+        random_jump(v, 0, 1, kernel, h, np.uint64(substream(key, np.uint64(k))), defect(mutant, "mbc"))
         up[k] = v[0] - v[1]
     return uh, up / np.linalg.norm(up, axis=1)[:, None]
 
@@ -238,14 +239,14 @@ def _antisymmetric_statistics(uh: np.ndarray, up: np.ndarray) -> np.ndarray:
 def test_kernel_is_symmetric(kernel) -> None:
     # û uniform, û' ~ K(û, ·): symmetric kernel ⟺ (û, û') and (û', û) have the same law; each antisymmetric
     # statistic then has mean 0: tested within 5σ of its sample standard error (40000 pairs, fixed seed).
-    uh, up = _jump_pairs(KERNELS[kernel], 0.4, 40000, 0, seed=5)
+    uh, up = _jump_pairs(KERNELS[kernel], 0.4, 40000, None, seed=5)
     t = _antisymmetric_statistics(uh, up)
     z = t.mean(axis=1) / (t.std(axis=1, ddof=1) / math.sqrt(t.shape[1]))
     assert np.all(np.abs(z) < 5.0), z
 
 
 def test_biased_azimuth_mutant_breaks_kernel_symmetry() -> None:
-    uh, up = _jump_pairs(KERNELS["fixed"], 0.4, 40000, 2, seed=5)
+    uh, up = _jump_pairs(KERNELS["fixed"], 0.4, 40000, "biased_azimuth", seed=5)
     t = _antisymmetric_statistics(uh, up)
     z = t.mean(axis=1) / (t.std(axis=1, ddof=1) / math.sqrt(t.shape[1]))
     assert np.abs(z).max() > 5.0, z
@@ -253,7 +254,7 @@ def test_biased_azimuth_mutant_breaks_kernel_symmetry() -> None:
 
 @pytest.mark.parametrize("kernel", list(KERNELS))
 def test_random_jump_angle_follows_the_kernel(kernel) -> None:
-    uh, up = _jump_pairs(KERNELS[kernel], 0.4, 2000, 0, seed=9)
+    uh, up = _jump_pairs(KERNELS[kernel], 0.4, 2000, None, seed=9)
     cos_angle = np.sum(uh * up, axis=1)
     if kernel == "fixed":
         assert np.abs(cos_angle - math.cos(0.4)).max() < 1e-12
@@ -267,7 +268,7 @@ def test_random_jump_angle_follows_the_kernel(kernel) -> None:
 def test_one_sided_rotation_mutant_breaks_conservation() -> None:
     v = np.array([[0.3, -1.2, 0.7], [-0.4, 0.5, 1.1]])
     v0 = v.copy()
-    jump_pair(v, 0, 1, math.cos(0.3), math.sin(0.3), math.cos(1.0), math.sin(1.0), 1)
+    jump_pair(v, 0, 1, math.cos(0.3), math.sin(0.3), math.cos(1.0), math.sin(1.0), defect("one_sided_rotation", "mbc"))
     e0 = (v0**2).sum()
     # a correct jump stays within 22εE (module docstring); the mutant moves momentum by |u' - u| = O(h)|u|
     assert np.abs(v.sum(axis=0) - v0.sum(axis=0)).max() > 1e3 * MOMENTUM * e0

@@ -13,35 +13,39 @@ from scipy.special import eval_legendre
 from mbc_verify.mbc.angles import KERNELS, draw_angle, legendre_mean, legendre_means, rate_scale
 from mbc_verify.mbc.rates import SPEED_CAP, lambda_h, pair_rate, prefactor, speed_factor
 from mbc_verify.mbc.rng import stream_key, substream
+from mbc_verify.mutants import NO_DEFECT, RATE_CONSTANT, RATE_EXPONENT, Defect, defect
 
 
 def test_rates_follow_the_spec_formula() -> None:
     for r, g, h in [(1.3, -3.0, 0.1), (0.2, 0.0, 0.5), (2.0, 1.0, 3.0), (0.7, -2.0, 1e-3)]:
         want = 4.0 * r**g / h**2  # SPEC §3, d = 3
-        assert lambda_h(r, g, h, KERNELS["fixed"], 0) == pytest.approx(want, rel=4e-16)
-        assert pair_rate(r, g, h, 10, KERNELS["fixed"], 0) == pytest.approx(2.0 / 10 * want, rel=4e-16)
-        assert prefactor(h, 10, 0, 0) * speed_factor(r, g, 0) == pair_rate(r, g, h, 10, 0, 0)
+        assert lambda_h(r, g, h, KERNELS["fixed"], NO_DEFECT) == pytest.approx(want, rel=4e-16)
+        assert pair_rate(r, g, h, 10, KERNELS["fixed"], NO_DEFECT) == pytest.approx(2.0 / 10 * want, rel=4e-16)
+        assert prefactor(h, 10, 0, NO_DEFECT) * speed_factor(r, g, NO_DEFECT) == pair_rate(r, g, h, 10, 0, NO_DEFECT)
 
 
 def test_rate_mutants() -> None:
     r, g, h = 0.5, -3.0, 0.2
-    base = lambda_h(r, g, h, 0, 0)
-    assert lambda_h(r, g, h, 0, 3) == pytest.approx(4.0 / h**2, rel=4e-16)  # rate_without_gamma
-    assert lambda_h(r, g, h, 0, 4) == pytest.approx(2.0 * base, rel=4e-16)  # rate_doubled
-    for code in (1, 2):  # kernel mutants leave the rate alone
-        assert lambda_h(r, g, h, 0, code) == base
+    base = lambda_h(r, g, h, 0, NO_DEFECT)
+    assert lambda_h(r, g, h, 0, defect("rate_without_gamma", "mbc")) == pytest.approx(4.0 / h**2, rel=4e-16)
+    assert lambda_h(r, g, h, 0, defect("rate_doubled", "mbc")) == pytest.approx(2.0 * base, rel=4e-16)
+    for name in ("one_sided_rotation", "biased_azimuth"):  # kernel mutants leave the rate alone
+        assert lambda_h(r, g, h, 0, defect(name, "mbc")) == base
+    # the families at a small amplitude: the constant and the exponent of the rate
+    assert lambda_h(r, g, h, 0, Defect(RATE_CONSTANT, 0.03)) == pytest.approx(1.03 * base, rel=4e-16)
+    assert lambda_h(r, g, h, 0, Defect(RATE_EXPONENT, 0.03)) == pytest.approx(base * r ** (0.03 * g), rel=1e-14)
 
 
 @pytest.mark.parametrize("gamma", [-3.0, -1.0, 0.0, 1.0])
-@pytest.mark.parametrize("mutant", [0, 3, 4])
+@pytest.mark.parametrize("mutant", [None, "rate_without_gamma", "rate_doubled"])
 def test_zero_relative_speed_has_rate_zero(gamma, mutant) -> None:
     # u = 0 is a fixed point of the jump: its rate does not affect the law (rates.py docstring)
-    assert pair_rate(0.0, gamma, 0.3, 5, 0, mutant) == 0.0
+    assert pair_rate(0.0, gamma, 0.3, 5, 0, defect(mutant, "mbc")) == 0.0
 
 
 def test_rate_is_finite_for_every_positive_speed() -> None:
-    assert speed_factor(1e-300, -3.0, 0) == SPEED_CAP
-    assert math.isfinite(pair_rate(5e-324, -3.0, 1e-3, 2, 0, 4))
+    assert speed_factor(1e-300, -3.0, NO_DEFECT) == SPEED_CAP
+    assert math.isfinite(pair_rate(5e-324, -3.0, 1e-3, 2, 0, defect("rate_doubled", "mbc")))
 
 
 def test_fixed_kernel_eigenvalues_are_legendre_of_cos_h() -> None:
@@ -110,7 +114,7 @@ def test_generator_converges_to_laplace_beltrami_at_order_h2(kernel, ell) -> Non
     # against ≥ 1e-5) is negligible.
     code = KERNELS[kernel]
     hs = np.geomspace(0.004, 0.016, 7)
-    err = np.array([abs(lambda_h(1.0, 0.0, h, code, 0) * (legendre_mean(code, h, ell) - 1.0)
+    err = np.array([abs(lambda_h(1.0, 0.0, h, code, NO_DEFECT) * (legendre_mean(code, h, ell) - 1.0)
                         / (-ell * (ell + 1)) - 1.0) for h in hs])
     x, y = np.log(hs), np.log(err)
     a = np.vstack([x, np.ones_like(x)]).T
@@ -128,5 +132,5 @@ def test_fixed_kernel_h2_coefficient_matches_derivation(ell) -> None:
         pytest.skip("derived key mbc.c_ell not available yet")
     c = float(derived.function("mbc.c_ell", "ell")(ell))
     h = 0.004
-    g = lambda_h(1.0, 0.0, h, 0, 0) * (legendre_mean(0, h, ell) - 1.0) / (-ell * (ell + 1))
+    g = lambda_h(1.0, 0.0, h, 0, NO_DEFECT) * (legendre_mean(0, h, ell) - 1.0) / (-ell * (ell + 1))
     assert (g - 1.0) / h**2 == pytest.approx(c, rel=1e-3)

@@ -33,6 +33,7 @@ import numpy as np
 from numba import njit
 
 from ..legendre import next_legendre
+from ..mutants import AZIMUTH_BIAS, Defect
 from .rng import uniform
 
 KERNELS: dict[str, int] = {"fixed": 0, "rayleigh": 1}
@@ -71,11 +72,11 @@ def draw_angle(kernel: int, h: float, key: np.uint64, counter: np.uint64) -> tup
 
 
 @njit(cache=True)
-def draw_azimuth(key: np.uint64, counter: np.uint64, mutant: int) -> tuple:
-    """(cos φ, sin φ), φ = 2πU uniform on [0, 2π); mutant code 2 (``biased_azimuth``) draws φ = 2πU² instead."""
+def draw_azimuth(key: np.uint64, counter: np.uint64, defect: Defect) -> tuple:
+    """(cos φ, sin φ), φ = 2πU uniform on [0, 2π); under ``AZIMUTH_BIAS`` φ = 2π U^(1+ε) (ε = 1: ``biased_azimuth``)."""
     u = uniform(np.uint64(key), np.uint64(counter))
-    if mutant == 2:
-        u = u * u
+    if defect.code == AZIMUTH_BIAS:
+        u = u * u**defect.amp
     phi = _TWO_PI * u
     return math.cos(phi), math.sin(phi)
 

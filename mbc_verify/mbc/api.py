@@ -1,10 +1,11 @@
-"""``simulate``: one MBC particle run with snapshots of its observables (SPEC §6, ``mbc-verify simulate``).
+"""``simulate``: one particle run with snapshots of its observables (docs/spec.md §8, ``mbc-verify simulate``).
 
-The run starts from :func:`mbc_verify.mbc.initial.sample_initial` (zero momentum, exact nominal energy) and
-advances segment by segment between the snapshot times ``linspace(0, t_end, snapshots)``; segment k (k ≥ 1) uses
-the random-stream key (seed, k), so a record is a pure function of its parameters, bitwise, whatever the number
-of numba threads. Engines (SPEC §3): ``exact`` (:func:`mbc_verify.mbc.exact.advance_exact`, every jump, any γ)
-and ``fast`` (:func:`mbc_verify.mbc.fast.advance_fast`, O(N) per time step ``dt``).
+The run is described once by :class:`mbc_verify.runspec.RunSpec` (every argument validated before any work),
+starts from :func:`mbc_verify.mbc.initial.sample_initial` (zero momentum, exact nominal energy) or from given
+velocities, and advances segment by segment between the snapshot times ``linspace(0, t_end, snapshots)`` through
+the one dispatcher :class:`mbc_verify.mbc.engines.Engine`; segment k (k ≥ 1) uses the random-stream key (seed, k),
+so a record is a pure function of its parameters, bitwise, whatever the number of numba threads. Engines: the MBC
+``exact`` and ``fast`` engines (docs/spec.md §3) and the baselines ``takizuka_abe``, ``nanbu``, ``spherical_bm``.
 """
 
 from __future__ import annotations
@@ -16,96 +17,91 @@ from typing import Any
 import numpy as np
 
 from ..initial import InitSpec
-from ..mutants import check_mutant, mutant_code
-from ..validation import (
-    check_choice,
-    check_gamma,
-    check_grazing,
-    check_int,
-    check_n_particles,
-    check_positive,
-    check_seed,
-)
-from .angles import KERNELS
-from .exact import advance_exact
-from .fast import advance_fast, default_dt
-from .initial import initial_state
+from ..runspec import RunSpec, check_finite
+from .engines import Engine
+from .initial import sample_initial
 from .observables import moments
 
-ENGINES = ("exact", "fast")
+
+def initial_velocities(spec: RunSpec, seed: int | None = None) -> np.ndarray:
+    """The N × 3 initial velocities of a run: sampled from ``spec.init`` with ``seed`` (default the run's seed),
+    or a copy of the given ``spec.v0``."""
+    if spec.init is None:
+        return spec.v0.copy()
+    return sample_initial(spec.init, spec.n, spec.seed if seed is None else seed)
 
 
-def run_segments(v: np.ndarray, times: np.ndarray, segment: Callable[[np.ndarray, float, float, int], int],
-                 progress: Callable[[float, float], object] | None = None) -> tuple[dict[str, np.ndarray], int]:
-    """Advance ``v`` in place through ``times`` by ``segment(v, t0, t1, k)`` (segment k ≥ 1 ends at times[k]) and
-    record the moments at every time: ``times``, ``second_moment`` (K × 3 × 3), ``momentum`` (K × 3), ``energy``
-    (K), ``moment4`` (K). Returns (record, total of the counts the segments returned)."""
-    k_max = times.size
-    second = np.empty((k_max, 3, 3))
-    mom = np.empty((k_max, 3))
-    en = np.empty(k_max)
-    m4 = np.empty(k_max)
-    second[0], mom[0], en[0], m4[0] = moments(v)
-    if progress is not None:
-        progress(0.0, float(times[-1]))
-    count = 0
-    for k in range(1, k_max):
-        count += segment(v, float(times[k - 1]), float(times[k]), k)
-        second[k], mom[k], en[k], m4[k] = moments(v)
-        if progress is not None:
-            progress(float(times[k]), float(times[-1]))
-    return {"times": times, "second_moment": second, "momentum": mom, "energy": en, "moment4": m4}, count
-EXACT_MAX_N = 4096
-"""Largest N for the exact engine (its N × N rate matrix then takes 128 MiB)."""
+def engine_for(spec: RunSpec) -> Engine:
+    """The prepared :class:`Engine` of a run description."""
+    return Engine.prepare(spec.engine, spec.gamma, spec.h, spec.kernel_code, spec.n, spec.defect())
 
 
-def simulate(gamma: float, h: float, n: int, t_end: float, *, init: str | InitSpec | np.ndarray = "maxwellian",
-             engine: str = "fast", dt: float | None = None, snapshots: int = 11, seed: int = 0,
-             kernel: str = "fixed", mutant: str | None = None,
+def run_record(spec: RunSpec, v: np.ndarray, progress: Callable[[float, float], object] | None = None) -> dict:
+    """Advance ``v`` (N × 3, in place) through the snapshot times of ``spec`` and record the moments at every
+    time: ``times``, ``second_moment`` (K × 3 × 3), ``momentum`` (K × 3), ``energy`` (K), ``moment4`` (K),
+    ``jumps``. A non-finite moment raises :class:`~mbc_verify.runspec.NonFiniteResult`."""
+    times = np.linspace(0.0, spec.t_end, spec.snapshots)
+    eng = engine_for(spec)
+    batch = v[None]
+    seeds = np.array([spec.seed], dtype=np.int64)
+    jumps = np.zeros(1, dtype=np.int64)
+    rec = {"times": times, "second_moment": np.empty((spec.snapshots, 3, 3)), "momentum": np.empty((spec.snapshots, 3)),
+           "energy": np.empty(spec.snapshots), "moment4": np.empty(spec.snapshots)}
+    tick = None if progress is None else (lambda t: progress(t, spec.t_end))
+    for k in range(spec.snapshots):
+        if k > 0:
+            eng.advance(batch, seeds, k, float(times[k - 1]), float(times[k]), spec.dt, jumps, tick)
+        m = moments(v)
+        for key, value in zip(("second_moment", "momentum", "energy", "moment4"), m, strict=True):
+            check_finite(key, value, float(times[k]))
+            rec[key][k] = value
+        if tick is not None:
+            tick(float(times[k]))
+    rec["jumps"] = int(jumps[0])
+    return rec
+
+
+def simulate(gamma: float, h: float | None, n: int, t_end: float, *,
+             init: str | InitSpec | np.ndarray = "maxwellian", engine: str = "fast", dt: float | None = None,
+             snapshots: int = 11, seed: int = 0, kernel: str = "fixed", mutant: str | None = None,
              progress: Callable[[float, float], object] | None = None) -> dict[str, Any]:
-    """Run the MBC process (SPEC §3) with N = ``n`` particles from t = 0 to ``t_end``; return the run record.
+    """Run N = ``n`` particles by ``engine`` from t = 0 to ``t_end``; return the run record (docs/spec.md §8).
 
-    ``init``: an initial-data name (SPEC §6) or an (n × 3) array of velocities used as given (recorded as
-    ``"array"``). ``dt``: time step of the fast engine (default: ``mbc.fast.default_dt(gamma, h)``); must be None
-    for the exact engine. ``progress(t, t_end)`` is called at t = 0 and after each snapshot.
+    ``init``: an initial-data name or an (n × 3) array of velocities used as given (recorded as ``"array"``).
+    ``h``: the grazing parameter (MBC engines; None for the baselines). ``dt``: the time step of the time-stepped
+    engines (default :data:`mbc_verify.mbc.fast.DEFAULT_DT`); None for the exact engine. ``progress(t, t_end)``
+    is called during the run.
 
     Record (numpy arrays; K = snapshots): ``times`` (K,), ``second_moment`` (K × 3 × 3, (1/N) Σ v⊗v),
     ``momentum`` (K × 3, (1/N) Σ v), ``energy`` (K, (1/N) Σ |v|²), ``moment4`` (K, (1/N) Σ |v|⁴), ``jumps`` (total
-    number of pair jumps; for the fast engine the sum of the pairs' Poisson numbers), ``wall_seconds``, and the
-    parameters ``gamma, h, n, t_end, init, engine, dt, seed, snapshots, kernel, mutant``.
+    number of pair jumps, for the fast engine the sum of the pairs' Poisson numbers; for a baseline the number of
+    pair collisions), ``wall_seconds``, and the parameters ``gamma, h, n, t_end, init, engine, dt, seed,
+    snapshots, kernel, mutant``.
     """
-    gamma = check_gamma(gamma)
-    h = check_grazing(h)
-    n = check_n_particles(n)
-    t_end = check_positive("t_end", t_end)
-    snapshots = check_int("snapshots", snapshots, 2)
-    seed = check_seed(seed)
-    engine = check_choice("engine", engine, ENGINES)
-    kernel = check_choice("kernel", kernel, tuple(KERNELS))
-    mutant = check_mutant(mutant)
     if progress is not None and not callable(progress):
         raise ValueError(f"progress: must be callable or None, got {progress!r}")
-    if engine == "exact":
-        if dt is not None:
-            raise ValueError(f"dt: only the fast engine takes a time step (engine='exact'), got {dt!r}")
-        if n > EXACT_MAX_N:
-            raise ValueError(f"n: the exact engine keeps an N x N rate matrix; N must be <= {EXACT_MAX_N}, got {n}")
-    else:
-        dt = check_positive("dt", default_dt(gamma, h) if dt is None else dt)
-
+    spec = RunSpec.build(gamma=gamma, n=n, t_end=t_end, engine=engine, h=h, dt=dt, init=init, snapshots=snapshots,
+                         seed=seed, kernel=kernel, mutant=mutant)
     start = time.perf_counter()
-    v, init_name = initial_state(init, n, seed)
-    code = mutant_code(mutant, "mbc")
-    kcode = KERNELS[kernel]
-
-    def segment(w: np.ndarray, t0: float, t1: float, k: int) -> int:
-        if engine == "exact":
-            return advance_exact(w, t0, t1, gamma, h, seed, k, kcode, code)
-        return advance_fast(w, t0, t1, gamma, h, dt, seed, k, kcode, code)
-
-    record, jumps = run_segments(v, np.linspace(0.0, t_end, snapshots), segment, progress)
+    rec = run_record(spec, initial_velocities(spec), progress)
     return {
-        **record, "jumps": int(jumps), "wall_seconds": time.perf_counter() - start,
-        "gamma": gamma, "h": h, "n": n, "t_end": t_end, "init": init_name, "engine": engine, "dt": dt,
-        "seed": seed, "snapshots": snapshots, "kernel": kernel, "mutant": mutant,
+        **rec, "wall_seconds": time.perf_counter() - start,
+        "gamma": spec.gamma, "h": spec.h, "n": spec.n, "t_end": spec.t_end, "init": spec.init_label,
+        "engine": spec.engine, "dt": spec.dt, "seed": spec.seed, "snapshots": spec.snapshots, "kernel": spec.kernel,
+        "mutant": spec.mutant,
     }
+
+
+def advance(v: np.ndarray, t0: float, t1: float, *, gamma: float, h: float | None = None, engine: str = "fast",
+            dt: float | None = None, seed: int = 0, segment: int = 1, kernel: str = "fixed",
+            mutant: str | None = None) -> int:
+    """Advance the velocities ``v`` (N × 3 float64, in place) from t0 to t1 as segment ``segment`` of the run with
+    ``seed``, by ``engine``; return the jumps (or collisions) made. The building block of :func:`simulate`
+    (which runs segment k between its snapshots k − 1 and k), validated by the same :class:`RunSpec`."""
+    if not isinstance(v, np.ndarray) or v.dtype != np.float64 or not v.flags.c_contiguous:
+        raise ValueError("v: must be a C-contiguous float64 array of shape (N, 3), advanced in place")
+    spec = RunSpec.build(gamma=gamma, n=v.shape[0], t_end=t1 - t0, engine=engine, h=h, dt=dt, init=v, seed=seed,
+                         kernel=kernel, mutant=mutant, snapshots=2)
+    jumps = np.zeros(1, dtype=np.int64)
+    engine_for(spec).advance(v[None], np.array([spec.seed], dtype=np.int64), segment, t0, t1, spec.dt, jumps)
+    return int(jumps[0])

@@ -45,6 +45,7 @@ import numpy as np
 from numba import njit
 
 from ..legendre import next_legendre
+from ..mutants import Defect
 from .angles import draw_angle, draw_azimuth, legendre_means
 from .kernel import frame, jump_pair, rotate
 from .rng import uniform
@@ -235,13 +236,13 @@ def composite_table(kernel: int, h: float) -> tuple:
 
 @njit(cache=True)
 def composed_jump(v: np.ndarray, i: int, j: int, k: np.int64, kernel: int, h: float, m: np.ndarray,
-                  smax: np.ndarray, k_uniform: np.int64, key: np.uint64, counter: np.uint64, mutant: int) -> None:
+                  smax: np.ndarray, k_uniform: np.int64, key: np.uint64, counter: np.uint64, defect: Defect) -> None:
     """Apply K jumps to the pair (i, j) at once, in O(1) whatever K (regimes 1–3 of the module docstring).
 
     Uniforms come from ``(key, counter), (key, counter + 1), …``. The state is written by one call of
     :func:`mbc_verify.mbc.kernel.jump_pair` with the composed rotation expressed in the frame of û₀ (so the centre
     of mass is rounded once per step, not once per jump, and the ``one_sided_rotation`` mutant acts as in the
-    exact engine). ``biased_azimuth`` (mutant 2) acts through :func:`draw_azimuth` in every regime.
+    exact engine). ``AZIMUTH_BIAS`` acts through :func:`draw_azimuth` in every regime.
     """
     if k <= 0:
         return
@@ -250,13 +251,13 @@ def composed_jump(v: np.ndarray, i: int, j: int, k: np.int64, kernel: int, h: fl
     if k >= k_uniform or k > K_DIRECT:
         u = uniform(key, c)
         x = 2.0 * u - 1.0 if k >= k_uniform else sample_cos_series(m, smax, k, u)
-        cos_p, sin_p = draw_azimuth(key, c + one, mutant)
-        jump_pair(v, i, j, x, math.sqrt((1.0 - x) * (1.0 + x)), cos_p, sin_p, mutant)
+        cos_p, sin_p = draw_azimuth(key, c + one, defect)
+        jump_pair(v, i, j, x, math.sqrt((1.0 - x) * (1.0 + x)), cos_p, sin_p, defect)
         return
     if k == 1:
         cos_t, sin_t = draw_angle(kernel, h, key, c)
-        cos_p, sin_p = draw_azimuth(key, c + one, mutant)
-        jump_pair(v, i, j, cos_t, sin_t, cos_p, sin_p, mutant)
+        cos_p, sin_p = draw_azimuth(key, c + one, defect)
+        jump_pair(v, i, j, cos_t, sin_t, cos_p, sin_p, defect)
         return
     r, nx, ny, nz, e1x, e1y, e1z, e2x, e2y, e2z = frame(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1], v[i, 2] - v[j, 2])
     if r == 0.0:
@@ -264,7 +265,7 @@ def composed_jump(v: np.ndarray, i: int, j: int, k: np.int64, kernel: int, h: fl
     wx, wy, wz = nx, ny, nz
     for _ in range(k):
         cos_t, sin_t = draw_angle(kernel, h, key, c)
-        cos_p, sin_p = draw_azimuth(key, c + one, mutant)
+        cos_p, sin_p = draw_azimuth(key, c + one, defect)
         c += np.uint64(2)
         wx, wy, wz = rotate(wx, wy, wz, cos_t, sin_t, cos_p, sin_p)
     x = wx * nx + wy * ny + wz * nz
@@ -273,6 +274,6 @@ def composed_jump(v: np.ndarray, i: int, j: int, k: np.int64, kernel: int, h: fl
     s = math.sqrt(a * a + b * b)
     norm = math.sqrt(x * x + s * s)
     if s > 0.0:
-        jump_pair(v, i, j, x / norm, s / norm, a / s, b / s, mutant)
+        jump_pair(v, i, j, x / norm, s / norm, a / s, b / s, defect)
     else:
-        jump_pair(v, i, j, x / norm, 0.0, 1.0, 0.0, mutant)
+        jump_pair(v, i, j, x / norm, 0.0, 1.0, 0.0, defect)

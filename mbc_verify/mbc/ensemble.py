@@ -6,11 +6,13 @@ Replica r (r = 0, …, R−1) is exactly the run ``simulate(gamma, h, n, t_end, 
     s_r = bits(stream_key(seed, ENSEMBLE_STREAM), r) >> 1          (:mod:`mbc_verify.mbc.rng`; 63 bits)
 
 (initial data from :func:`mbc_verify.mbc.initial.sample_initial` with s_r; segment k ≥ 1 of the engine keyed by
-(s_r, k) between the snapshot times linspace(0, t_end, snapshots)). Replicas run in blocks: a block's initial
-states are drawn, the block runs in ``prange`` (one replica per iteration, serial engines inside), each replica
-writes its feature vector per snapshot into its own row, and the rows are then folded into the accumulators
-serially in replica order (Welford's running mean and sum of squared deviations). No particle trajectory is
-kept, memory is O(block · N), and the result is bitwise independent of the number of threads.
+(s_r, k) between the snapshot times linspace(0, t_end, snapshots)). The run is validated once by
+:class:`mbc_verify.runspec.RunSpec` and advanced by the one dispatcher :class:`mbc_verify.mbc.engines.Engine`.
+Replicas run in blocks: a block's initial states are drawn, the block is advanced segment by segment (its replicas
+in ``prange``), each replica writes its feature vector per snapshot into its own row, and the rows are then folded
+into the accumulators serially in replica order (Welford's running mean and sum of squared deviations). No
+particle trajectory is kept, memory is O(block · N), and the result is bitwise independent of the number of
+threads.
 
 Observables (features per replica and snapshot; means and standard errors are over replicas):
 
@@ -35,26 +37,14 @@ from numba import njit, prange
 
 from ..initial import InitSpec
 from ..legendre import next_legendre
-from ..mutants import check_mutant, mutant_code
-from ..validation import (
-    check_choice,
-    check_gamma,
-    check_grazing,
-    check_int,
-    check_n_particles,
-    check_positive,
-    check_seed,
-)
-from .angles import KERNELS
-from .composite import composite_table
-from .exact import advance_exact
-from .fast import add_jumps, advance_fast_serial, default_dt
-from .initial import check_particle_init, sample_initial
+from ..runspec import RunSpec, check_finite
+from ..validation import ArgumentError, check_choice, check_int
+from .api import engine_for
+from .initial import sample_initial
 from .kernel import frame
 from .observables import moments
 from .rng import bits, stream_key
 
-ENGINES = ("exact", "fast")
 ENSEMBLE_STREAM = 0xE5E
 LEGENDRE_MAX = 4
 OBSERVABLES: dict[str, tuple[int, ...]] = {
@@ -73,6 +63,11 @@ def replica_seed(seed: int, r: int) -> int:
 @njit(cache=True)
 def _replica_seed(seed: np.uint64, r: np.uint64) -> np.uint64:
     return bits(stream_key(seed, np.uint64(ENSEMBLE_STREAM)), r) >> np.uint64(1)
+
+
+def replica_seeds(seed: int, r0: int, r1: int) -> np.ndarray:
+    """[s_r0, …, s_{r1−1}] as int64."""
+    return np.array([replica_seed(seed, r) for r in range(r0, r1)], dtype=np.int64)
 
 
 @njit(cache=True)
@@ -119,27 +114,20 @@ def _features(v: np.ndarray, u0: np.ndarray, codes: np.ndarray, out: np.ndarray)
 
 
 @njit(cache=True, parallel=True)
-def _run_block(v_block: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float, h: float, dt: float,
-               engine: int, kernel: int, mutant: int, m: np.ndarray, smax: np.ndarray, k_uniform: np.int64,
-               codes: np.ndarray, feats: np.ndarray, jumps: np.ndarray) -> None:
-    """Run every replica of a block (``prange``) and store its features per snapshot in feats[b, k, :]."""
-    nrep = v_block.shape[0]
-    nsnap = times.shape[0]
-    for b in prange(nrep):
-        v = v_block[b]
-        r, nx, ny, nz = frame(v[0, 0] - v[1, 0], v[0, 1] - v[1, 1], v[0, 2] - v[1, 2])[:4]
-        u0 = np.array([nx, ny, nz])
-        _features(v, u0, codes, feats[b, 0])
-        total = np.int64(0)
-        for k in range(1, nsnap):
-            if engine == 0:
-                made = advance_exact(v, times[k - 1], times[k], gamma, h, seeds[b], k, kernel, mutant)
-            else:
-                made = advance_fast_serial(v, times[k - 1], times[k], gamma, h, dt, seeds[b], k, kernel, mutant,
-                                           m, smax, k_uniform)
-            total = add_jumps(total, np.int64(made))
-            _features(v, u0, codes, feats[b, k])
-        jumps[b] = total
+def _record(v: np.ndarray, u0: np.ndarray, codes: np.ndarray, feats: np.ndarray, k: int) -> None:
+    """feats[r, k] = features of replica r (v: R × N × 3), in ``prange``."""
+    for r in prange(v.shape[0]):
+        _features(v[r], u0[r], codes, feats[r, k])
+
+
+@njit(cache=True)
+def _directions(v: np.ndarray) -> np.ndarray:
+    """û₀ of the pair (v_0, v_1) of every replica (R × 3; zeros where u = 0)."""
+    out = np.empty((v.shape[0], 3))
+    for r in range(v.shape[0]):
+        out[r, 0], out[r, 1], out[r, 2] = frame(v[r, 0, 0] - v[r, 1, 0], v[r, 0, 1] - v[r, 1, 1],
+                                                v[r, 0, 2] - v[r, 1, 2])[1:4]
+    return out
 
 
 @njit(cache=True)
@@ -156,146 +144,132 @@ def _fold(feats: np.ndarray, count: int, mean: np.ndarray, m2: np.ndarray) -> in
     return count
 
 
-def run_ensemble(gamma: float, h: float, n: int, t_end: float, *, replicas: int, init: str | InitSpec = "maxwellian",
-                 engine: str = "fast", dt: float | None = None, snapshots: int = 11, seed: int = 0,
-                 kernel: str = "fixed", mutant: str | None = None,
+def _observable_codes(observables: tuple[str, ...]) -> np.ndarray:
+    if isinstance(observables, str) or not observables:
+        raise ArgumentError("observables", f"observables: must be a non-empty tuple of names from "
+                                           f"{', '.join(OBSERVABLES)}")
+    for name in observables:
+        check_choice("observables", name, tuple(OBSERVABLES))
+    return np.array([_CODES[name] for name in observables], dtype=np.int64)
+
+
+def _run_block(spec: RunSpec, v: np.ndarray, seeds: np.ndarray, codes: np.ndarray, nfeat: int) -> tuple:
+    """(features R × K × nfeat, jumps) of the replicas ``v`` (R × N × 3, advanced in place)."""
+    eng = engine_for(spec)
+    times = np.linspace(0.0, spec.t_end, spec.snapshots)
+    feats = np.empty((v.shape[0], spec.snapshots, nfeat))
+    jumps = np.zeros(v.shape[0], dtype=np.int64)
+    u0 = _directions(v)
+    for k in range(spec.snapshots):
+        if k > 0:
+            eng.advance(v, seeds, k, float(times[k - 1]), float(times[k]), spec.dt, jumps)
+        _record(v, u0, codes, feats, k)
+        check_finite("observables", feats[:, k], float(times[k]))
+    return feats, int(jumps.sum())
+
+
+def run_ensemble(gamma: float, h: float | None, n: int, t_end: float, *, replicas: int,
+                 init: str | InitSpec = "maxwellian", engine: str = "fast", dt: float | None = None,
+                 snapshots: int = 11, seed: int = 0, kernel: str = "fixed", mutant: str | None = None,
                  observables: tuple[str, ...] = ("second_moment", "energy", "momentum", "moment4"),
                  block: int = 256, return_samples: bool = False) -> dict[str, Any]:
-    """Run ``replicas`` independent MBC runs (SPEC §3) and return per-snapshot means and standard errors.
+    """Run ``replicas`` independent runs and return per-snapshot means and standard errors.
 
-    Parameters as :func:`mbc_verify.mbc.api.simulate` (``dt`` only for the fast engine; default
-    :func:`mbc_verify.mbc.fast.default_dt`), plus ``observables`` (names of :data:`OBSERVABLES`), ``block``
-    (replicas per parallel block; results do not depend on it) and ``return_samples``.
+    Parameters as :func:`mbc_verify.mbc.api.simulate`, plus ``observables`` (names of :data:`OBSERVABLES`),
+    ``block`` (replicas per block; results do not depend on it) and ``return_samples``.
 
     Returns a dict with ``times`` (snapshots,), for each observable NAME ``NAME`` (mean, shape (snapshots, *shape))
     and ``NAME_se`` (standard error of that mean), ``jumps`` (total over replicas), ``wall_seconds``, the
     parameters, and with ``return_samples`` ``samples``: {NAME: (replicas, snapshots, *shape)}.
     """
-    gamma = check_gamma(gamma)
-    h = check_grazing(h)
-    n = check_n_particles(n)
-    t_end = check_positive("t_end", t_end)
-    replicas = check_int("replicas", replicas, 2)
-    snapshots = check_int("snapshots", snapshots, 2)
-    seed = check_seed(seed)
-    block = check_int("block", block, 1)
-    engine = check_choice("engine", engine, ENGINES)
-    kernel = check_choice("kernel", kernel, tuple(KERNELS))
-    mutant = check_mutant(mutant)
-    spec = check_particle_init(init)
-    if isinstance(observables, str) or not observables:
-        raise ValueError(f"observables: must be a non-empty tuple of names from {', '.join(OBSERVABLES)}")
-    for name in observables:
-        check_choice("observables", name, tuple(OBSERVABLES))
-    if engine == "exact":
-        if dt is not None:
-            raise ValueError(f"dt: only the fast engine takes a time step (engine='exact'), got {dt!r}")
-        dt = 0.0
-    else:
-        dt = check_positive("dt", default_dt(gamma, h) if dt is None else dt)
-
-    start = time.perf_counter()
-    kcode = KERNELS[kernel]
-    code = mutant_code(mutant, "mbc")
-    m, smax, k_uniform = composite_table(kcode, h)
-    codes = np.array([_CODES[name] for name in observables], dtype=np.int64)
+    codes = _observable_codes(observables)
     sizes = [int(np.prod(OBSERVABLES[name])) for name in observables]
     nfeat = sum(sizes)
-    times = np.linspace(0.0, t_end, snapshots)
-    mean = np.zeros((snapshots, nfeat))
-    m2 = np.zeros((snapshots, nfeat))
-    samples = np.empty((replicas, snapshots, nfeat)) if return_samples else None
-    count = 0
-    jumps = 0
-    for r0 in range(0, replicas, block):
-        r1 = min(r0 + block, replicas)
-        seeds = np.array([replica_seed(seed, r) for r in range(r0, r1)], dtype=np.int64)
-        v_block = np.stack([sample_initial(spec, n, int(s)) for s in seeds])
-        feats = np.empty((r1 - r0, snapshots, nfeat))
-        jblock = np.zeros(r1 - r0, dtype=np.int64)
-        _run_block(v_block, seeds, times, gamma, h, dt, 0 if engine == "exact" else 1, kcode, code, m, smax,
-                   k_uniform, codes, feats, jblock)
+    spec = RunSpec.build(gamma=gamma, n=n, t_end=t_end, engine=engine, h=h, dt=dt, init=init, snapshots=snapshots,
+                         seed=seed, kernel=kernel, mutant=mutant, replicas=check_int("replicas", replicas, 2),
+                         record_bytes=8 * nfeat if return_samples else 0)
+    if spec.init is None:
+        raise ArgumentError("init", "init: an ensemble needs an initial-data name (each replica samples its own)")
+    block = check_int("block", block, 1)
+    start = time.perf_counter()
+    mean = np.zeros((spec.snapshots, nfeat))
+    m2 = np.zeros((spec.snapshots, nfeat))
+    samples = np.empty((spec.replicas, spec.snapshots, nfeat)) if return_samples else None
+    count = jumps = 0
+    for r0 in range(0, spec.replicas, block):
+        r1 = min(r0 + block, spec.replicas)
+        seeds = replica_seeds(spec.seed, r0, r1)
+        v = np.stack([sample_initial(spec.init, spec.n, int(s)) for s in seeds])
+        feats, made = _run_block(spec, v, seeds, codes, nfeat)
         count = _fold(feats, count, mean, m2)
-        jumps += int(jblock.sum())
+        jumps += made
         if samples is not None:
             samples[r0:r1] = feats
     se = np.sqrt(m2 / (count - 1) / count)
-    out: dict[str, Any] = {"times": times}
+    out: dict[str, Any] = {"times": np.linspace(0.0, spec.t_end, spec.snapshots)}
     off = 0
     for name, size in zip(observables, sizes, strict=True):
-        shape = (snapshots, *OBSERVABLES[name])
+        shape = (spec.snapshots, *OBSERVABLES[name])
         out[name] = mean[:, off:off + size].reshape(shape)
         out[name + "_se"] = se[:, off:off + size].reshape(shape)
         if samples is not None:
-            out.setdefault("samples", {})[name] = samples[:, :, off:off + size].reshape((replicas, *shape))
+            out.setdefault("samples", {})[name] = samples[:, :, off:off + size].reshape((spec.replicas, *shape))
         off += size
     out.update({
-        "jumps": jumps, "wall_seconds": time.perf_counter() - start, "gamma": gamma, "h": h, "n": n,
-        "t_end": t_end, "replicas": replicas, "init": str(spec), "engine": engine,
-        "dt": None if engine == "exact" else dt, "snapshots": snapshots, "seed": seed, "kernel": kernel,
-        "mutant": mutant,
+        "jumps": jumps, "wall_seconds": time.perf_counter() - start, "gamma": spec.gamma, "h": spec.h, "n": spec.n,
+        "t_end": spec.t_end, "replicas": spec.replicas, "init": spec.init_label, "engine": spec.engine,
+        "dt": spec.dt, "snapshots": spec.snapshots, "seed": spec.seed, "kernel": spec.kernel, "mutant": spec.mutant,
     })
     return out
 
 
-__all__ = ["OBSERVABLES", "replica_seed", "run_ensemble"]
-
-
-@njit(cache=True, parallel=True)
-def _run_states(v0: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float, h: float, dt: float,
-                engine: int, kernel: int, mutant: int, m: np.ndarray, smax: np.ndarray, k_uniform: np.int64,
-                states: np.ndarray) -> None:
-    """states[b, k] = velocities of replica b at times[k] (segment k keyed by (seeds[b], k), as in
-    :func:`_run_block`)."""
-    for b in prange(v0.shape[0]):
-        v = v0[b].copy()
-        states[b, 0] = v
-        for k in range(1, times.shape[0]):
-            if engine == 0:
-                advance_exact(v, times[k - 1], times[k], gamma, h, seeds[b], k, kernel, mutant)
-            else:
-                advance_fast_serial(v, times[k - 1], times[k], gamma, h, dt, seeds[b], k, kernel, mutant, m, smax,
-                                    k_uniform)
-            states[b, k] = v
-
-
-def run_states(v0: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float, h: float, *,
+def run_states(v0: np.ndarray, seeds: np.ndarray, times: np.ndarray, gamma: float, h: float | None, *,
                engine: str = "fast", dt: float | None = None, kernel: str = "fixed",
                mutant: str | None = None) -> np.ndarray:
-    """Velocities (R × K × N × 3) at ``times`` of R runs from the given initial states ``v0`` (R × N × 3).
+    """Velocities (R × K × N × 3) at ``times`` (K increasing times) of R runs from the initial states ``v0``
+    (R × N × 3) at times[0].
 
     Run r uses the seed ``seeds[r]`` exactly as :func:`mbc_verify.mbc.api.simulate` does (segment k ends at
-    times[k]); replicas run in ``prange`` and the result is bitwise independent of the number of threads. For claims
-    that need per-particle statistics the streamed observables of :func:`run_ensemble` do not provide.
+    times[k]), bitwise, whatever the number of threads. For claims that need per-particle statistics that the
+    streamed observables of :func:`run_ensemble` do not provide.
     """
-    gamma = check_gamma(gamma)
-    h = check_grazing(h)
-    engine = check_choice("engine", engine, ENGINES)
-    kernel = check_choice("kernel", kernel, tuple(KERNELS))
-    if engine == "exact" and dt is not None:
-        raise ValueError(f"dt: only the fast engine takes a time step (engine='exact'), got {dt!r}")
-    step = 0.0 if engine == "exact" else check_positive("dt", default_dt(gamma, h) if dt is None else dt)
-    kcode = KERNELS[kernel]
-    m, smax, k_uniform = composite_table(kcode, h)
-    v0 = np.ascontiguousarray(v0, dtype=np.float64)
-    states = np.empty((v0.shape[0], times.shape[0], v0.shape[1], 3))
-    _run_states(v0, np.asarray(seeds, dtype=np.int64), np.asarray(times, dtype=np.float64), gamma, h, step,
-                ENGINES.index(engine), kcode, mutant_code(check_mutant(mutant), "mbc"), m, smax, k_uniform, states)
+    times = np.asarray(times, dtype=np.float64)
+    v = np.ascontiguousarray(v0, dtype=np.float64).copy()
+    if v.ndim != 3 or v.shape[2] != 3:
+        raise ArgumentError("v0", f"v0: must have shape (R, N, 3), got {v.shape}")
+    if times.ndim != 1 or times.size < 2 or not np.all(np.isfinite(times)) or not np.all(np.diff(times) > 0):
+        raise ArgumentError("times", "times: must be K >= 2 finite, increasing times")
+    spec = RunSpec.build(gamma=gamma, n=v.shape[1], t_end=float(times[-1] - times[0]), engine=engine, h=h, dt=dt,
+                         init=v[0], snapshots=times.size, seed=0, kernel=kernel, mutant=mutant, replicas=v.shape[0],
+                         record_bytes=24 * v.shape[1])
+    seeds = np.asarray(seeds, dtype=np.int64)
+    if seeds.shape != (v.shape[0],):
+        raise ArgumentError("seeds", f"seeds: must hold one seed per replica ({v.shape[0]}), got shape {seeds.shape}")
+    eng = engine_for(spec)
+    states = np.empty((v.shape[0], times.size, v.shape[1], 3))
+    states[:, 0] = v
+    jumps = np.zeros(v.shape[0], dtype=np.int64)
+    for k in range(1, times.size):
+        eng.advance(v, seeds, k, float(times[k - 1]), float(times[k]), spec.dt, jumps)
+        check_finite("states", v, float(times[k]))
+        states[:, k] = v
     return states
 
 
-def ensemble_states(gamma: float, h: float, n: int, t_end: float, *, replicas: int, init: str | InitSpec,
+def ensemble_states(gamma: float, h: float | None, n: int, t_end: float, *, replicas: int, init: str | InitSpec,
                     engine: str = "fast", snapshots: int = 2, seed: int = 0, dt: float | None = None,
                     kernel: str = "fixed", mutant: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(times, velocities R × K × N × 3) of the ensemble of :func:`run_ensemble`: replica r is the run
     ``simulate(gamma, h, n, t_end, seed=replica_seed(seed, r), ...)``, bit for bit."""
-    n = check_n_particles(n)
-    t_end = check_positive("t_end", t_end)
-    replicas = check_int("replicas", replicas, 1)
-    snapshots = check_int("snapshots", snapshots, 2)
-    seed = check_seed(seed)
-    spec = check_particle_init(init)
-    seeds = np.array([replica_seed(seed, r) for r in range(replicas)], dtype=np.int64)
-    v0 = np.stack([sample_initial(spec, n, int(s)) for s in seeds])
-    times = np.linspace(0.0, t_end, snapshots)
-    return times, run_states(v0, seeds, times, gamma, h, engine=engine, dt=dt, kernel=kernel, mutant=mutant)
+    spec = RunSpec.build(gamma=gamma, n=n, t_end=t_end, engine=engine, h=h, dt=dt, init=init, snapshots=snapshots,
+                         seed=seed, kernel=kernel, mutant=mutant, replicas=replicas, record_bytes=24 * n)
+    if spec.init is None:
+        raise ArgumentError("init", "init: an ensemble needs an initial-data name (each replica samples its own)")
+    seeds = replica_seeds(spec.seed, 0, spec.replicas)
+    v0 = np.stack([sample_initial(spec.init, spec.n, int(s)) for s in seeds])
+    times = np.linspace(0.0, spec.t_end, spec.snapshots)
+    return times, run_states(v0, seeds, times, spec.gamma, spec.h, engine=spec.engine, dt=spec.dt,
+                             kernel=spec.kernel, mutant=spec.mutant)
+
+
+__all__ = ["OBSERVABLES", "ensemble_states", "replica_seed", "replica_seeds", "run_ensemble", "run_states"]

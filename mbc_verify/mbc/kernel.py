@@ -27,6 +27,7 @@ import math
 import numpy as np
 from numba import njit
 
+from ..mutants import ONE_SIDED_ROTATION, TEXTBOOK_ROTATION, Defect
 from .angles import draw_angle, draw_azimuth
 
 _SAFE_LO = 2.0**-900  # |u|² in [_SAFE_LO, _SAFE_HI] is computed without underflow/overflow of any square
@@ -159,21 +160,21 @@ def textbook_rotate(ux: float, uy: float, uz: float, cos_t: float, sin_t: float,
 
 @njit(cache=True)
 def jump_pair(v: np.ndarray, i: int, j: int, cos_t: float, sin_t: float, cos_p: float, sin_p: float,
-              mutant: int) -> None:
+              defect: Defect) -> None:
     """Replace (v_i, v_j) in place by (c + u'/2, c - u'/2) with u' = rotate(u, θ, φ).
 
-    ``mutant`` (see :mod:`mbc_verify.mutants`, target "mbc"): 1 = ``one_sided_rotation`` moves only v_i by
-    u' - u; 7 = ``textbook_rotation`` uses :func:`textbook_rotate`; every other code is the correct update (the
-    rate, azimuth and pairing mutants act elsewhere).
+    Planted defects (:mod:`mbc_verify.mutants`): ``ONE_SIDED_ROTATION`` moves only v_i by u' - u;
+    ``TEXTBOOK_ROTATION`` uses :func:`textbook_rotate`; every other code is the correct update (the rate, azimuth
+    and pairing defects act elsewhere).
     """
     ux = v[i, 0] - v[j, 0]
     uy = v[i, 1] - v[j, 1]
     uz = v[i, 2] - v[j, 2]
-    if mutant == 7:
+    if defect.code == TEXTBOOK_ROTATION:
         px, py, pz = textbook_rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
     else:
         px, py, pz = rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
-    if mutant == 1:
+    if defect.code == ONE_SIDED_ROTATION:
         v[i, 0] += px - ux
         v[i, 1] += py - uy
         v[i, 2] += pz - uz
@@ -190,9 +191,9 @@ def jump_pair(v: np.ndarray, i: int, j: int, cos_t: float, sin_t: float, cos_p: 
 
 
 @njit(cache=True)
-def random_jump(v: np.ndarray, i: int, j: int, kernel: int, h: float, key: np.uint64, mutant: int) -> None:
+def random_jump(v: np.ndarray, i: int, j: int, kernel: int, h: float, key: np.uint64, defect: Defect) -> None:
     """One jump of the pair (i, j) with θ from the kernel's law (counter 0 of ``key``) and the azimuth from
     counter 1 (:mod:`mbc_verify.mbc.angles`): the single jump routine of every engine."""
     cos_t, sin_t = draw_angle(kernel, h, key, np.uint64(0))
-    cos_p, sin_p = draw_azimuth(key, np.uint64(1), mutant)
-    jump_pair(v, i, j, cos_t, sin_t, cos_p, sin_p, mutant)
+    cos_p, sin_p = draw_azimuth(key, np.uint64(1), defect)
+    jump_pair(v, i, j, cos_t, sin_t, cos_p, sin_p, defect)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..legendre import legendre
-from ..mutants import mutant_code
+from ..mutants import defect
 from .kernel import rotate
 from .rates import lambda_h
 
@@ -25,7 +25,6 @@ def zonal_generator(u: np.ndarray, e: np.ndarray, ell: int, gamma: float, h: flo
     ``mutant``. The M-point trapezoid rule in φ is exact for trigonometric polynomials of degree < M, and
     φ(u') is one of degree ℓ in (cos φ, sin φ): for M > ℓ the azimuthal mean is exact up to round-off.
     """
-    code = mutant_code(mutant, "mbc")
     r = float(np.linalg.norm(u))
     phi0 = legendre(ell, float(u @ e) / r)
     acc = 0.0
@@ -33,4 +32,4 @@ def zonal_generator(u: np.ndarray, e: np.ndarray, ell: int, gamma: float, h: flo
         a = 2.0 * math.pi * m / nodes
         up = np.array(rotate(u[0], u[1], u[2], math.cos(h), math.sin(h), math.cos(a), math.sin(a)))
         acc += legendre(ell, float(up @ e) / float(np.linalg.norm(up))) - phi0
-    return lambda_h(r, gamma, h, 0, code) * acc / nodes
+    return lambda_h(r, gamma, h, 0, defect(mutant, "mbc")) * acc / nodes

@@ -1,27 +1,28 @@
-"""Jump rates of the MBC process (SPEC §3, d = 3).
+"""Jump rates of the MBC process (docs/spec.md §3, d = 3).
 
     λ_h(r) = 4 r^γ / h² · s(h)          (s = :func:`mbc_verify.mbc.angles.rate_scale`, 1 for the fixed kernel)
     R_h(u) = (2/N) · λ_h(|u|)            rate of one unordered pair {i, j}, u = v_i - v_j
 
-Engines evaluate R_h as ``prefactor(h, n, kernel, mutant) * speed_factor(r, gamma, mutant)`` so that the
+Engines evaluate R_h as ``prefactor(h, n, kernel, defect) * speed_factor(r, gamma, defect)`` so that the
 r-independent part is computed once.
 
 r = 0. For γ < 0 the formula gives an infinite rate at u = 0. A jump of a pair with u = 0 changes nothing (u = 0
 is a fixed point of the rotation, and c' = c), so at such a state the pair's term λ (K_h - I) of the generator
 vanishes whatever λ is: giving that pair rate 0 leaves the law of the velocity process unchanged (it only removes
-jumps that do nothing). We therefore set R_h = 0 at r = 0 for every γ (also γ = 0 and the mutants), so no
+jumps that do nothing). We therefore set R_h = 0 at r = 0 for every γ (also γ = 0 and the defects), so no
 infinity ever enters a sum. For r > 0 the rate is the formula, which overflows to inf only for
 r < (4 / (h² · 1.8e308))^{1/3}, i.e. never for velocities of order one (|u| < 1e-100); :func:`speed_factor`
 caps r^γ at ``SPEED_CAP`` so that rate sums stay finite (documented deviation in that unreachable regime).
 
-Mutants (target "mbc", :mod:`mbc_verify.mutants`): code 3 ``rate_without_gamma`` drops r^γ (λ_h = 4/h²),
-code 4 ``rate_doubled`` doubles λ_h.
+Planted defects (:mod:`mbc_verify.mutants`, component "mbc"): ``RATE_EXPONENT`` uses r^(γ(1+ε)) (ε = −1:
+``rate_without_gamma``, λ_h = 4/h²), ``RATE_CONSTANT`` multiplies λ_h by 1 + ε (ε = 1: ``rate_doubled``).
 """
 
 from __future__ import annotations
 
 from numba import njit
 
+from ..mutants import RATE_CONSTANT, RATE_EXPONENT, Defect
 from .angles import rate_scale
 
 SPEED_CAP = 1e250
@@ -29,12 +30,12 @@ SPEED_CAP = 1e250
 
 
 @njit(cache=True)
-def speed_factor(r: float, gamma: float, mutant: int) -> float:
-    """r^γ (1 for mutant 3), 0 at r = 0, capped at SPEED_CAP (module docstring)."""
+def speed_factor(r: float, gamma: float, defect: Defect) -> float:
+    """r^γ, 0 at r = 0, capped at SPEED_CAP (module docstring); r^(γ(1+ε)) under ``RATE_EXPONENT``."""
     if r == 0.0:
         return 0.0
-    if mutant == 3:
-        return 1.0
+    if defect.code == RATE_EXPONENT:
+        return min(r ** (gamma * (1.0 + defect.amp)), SPEED_CAP)
     # integer γ < 0 by products, ~10× cheaper than pow and within 2 ulp of r^γ (guarded: no division by 0)
     if gamma == -3.0:
         d = r * r * r
@@ -50,21 +51,21 @@ def speed_factor(r: float, gamma: float, mutant: int) -> float:
 
 
 @njit(cache=True)
-def prefactor(h: float, n: int, kernel: int, mutant: int) -> float:
-    """(2/N) · 4 s(h) / h² (doubled for mutant 4): the pair rate is prefactor · speed_factor."""
+def prefactor(h: float, n: int, kernel: int, defect: Defect) -> float:
+    """(2/N) · 4 s(h) / h² (times 1 + ε under ``RATE_CONSTANT``): the pair rate is prefactor · speed_factor."""
     c = 8.0 * rate_scale(kernel, h) / (n * h * h)
-    if mutant == 4:
-        c *= 2.0
+    if defect.code == RATE_CONSTANT:
+        c *= 1.0 + defect.amp
     return c
 
 
 @njit(cache=True)
-def lambda_h(r: float, gamma: float, h: float, kernel: int, mutant: int) -> float:
+def lambda_h(r: float, gamma: float, h: float, kernel: int, defect: Defect) -> float:
     """λ_h(r) = 4 r^γ s(h) / h²: the jump rate of the relative velocity of one pair (N = 2)."""
-    return 0.5 * prefactor(h, 1, kernel, mutant) * speed_factor(r, gamma, mutant)
+    return 0.5 * prefactor(h, 1, kernel, defect) * speed_factor(r, gamma, defect)
 
 
 @njit(cache=True)
-def pair_rate(r: float, gamma: float, h: float, n: int, kernel: int, mutant: int) -> float:
+def pair_rate(r: float, gamma: float, h: float, n: int, kernel: int, defect: Defect) -> float:
     """R_h = (2/N) λ_h(r): the jump rate of one unordered pair among N particles."""
-    return prefactor(h, n, kernel, mutant) * speed_factor(r, gamma, mutant)
+    return prefactor(h, n, kernel, defect) * speed_factor(r, gamma, defect)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 from numba import njit
 
-from mbc_verify.mbc.rng import uniform
+from ..mbc.rng import uniform
 
 _TWO_PI = 2.0 * math.pi
 

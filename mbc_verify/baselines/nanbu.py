@@ -27,7 +27,7 @@ import math
 import numpy as np
 from numba import njit
 
-from mbc_verify.mbc.rng import uniform
+from ..mbc.rng import uniform
 
 _S_SMALL = 0.02
 _A_ISOTROPIC = 1e-300

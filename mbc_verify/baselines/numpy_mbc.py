@@ -1,7 +1,7 @@
 """The fast MBC engine's algorithm (:mod:`mbc_verify.mbc.fast`) in plain, vectorised NumPy: the NumPy baseline.
 
 Same step as the fast engine (SPEC §3): a uniform random perfect matching per step, K_p ~ Poisson(μ_p) jumps for
-pair p with μ_p = Δt (2/N) λ_h(|u_p|) · N(N−1)/(2⌊N/2⌋) (:func:`mbc_verify.mbc.fast.mean_factor`), and the K_p
+pair p with μ_p = Δt (2/N) λ_h(|u_p|) · N(N−1)/(2⌊N/2⌋) (:func:`mbc_verify.mbc.matching.mean_factor`), and the K_p
 composed jumps applied at once in the three regimes of :mod:`mbc_verify.mbc.composite` (same table
 ``composite_table``): K ≤ 32 composed jump by jump (vectorised over the pairs, one sweep per jump index),
 32 < K < k_uniform by inverse CDF of the Legendre series (vectorised safeguarded Newton/bisection, full table),
@@ -21,9 +21,10 @@ import math
 
 import numpy as np
 
-from mbc_verify.mbc.composite import K_DIRECT, composite_table
-from mbc_verify.mbc.fast import mean_factor, n_steps, step_length
-from mbc_verify.mbc.rates import SPEED_CAP
+from ..mbc.composite import K_DIRECT, composite_table
+from ..mbc.matching import mean_factor, n_steps, step_length
+from ..mbc.rates import SPEED_CAP
+from ..mutants import NO_DEFECT
 
 _MU_MAX = 1e18  # numpy's Poisson sampler refuses larger means; such pairs are far in the uniform regime anyway
 
@@ -96,7 +97,7 @@ def advance_numpy(v: np.ndarray, t0: float, t1: float, gamma: float, h: float, d
     n = v.shape[0]
     npairs = n // 2
     m, _, k_uniform = composite_table(0, h)
-    scale = mean_factor(n, h, 0, 0)
+    scale = mean_factor(n, h, 0, NO_DEFECT)
     cos_h = np.cos(h)
     sin_h = np.sin(h)
     nsteps = n_steps(t0, t1, dt)

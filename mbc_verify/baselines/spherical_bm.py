@@ -36,9 +36,8 @@ import math
 import numpy as np
 from numba import njit
 
-from mbc_verify.mbc.composite import sample_cos_series
-from mbc_verify.mbc.rng import uniform
-
+from ..mbc.composite import sample_cos_series
+from ..mbc.rng import uniform
 from .variates import normal
 
 TAU_SERIES = 0.025

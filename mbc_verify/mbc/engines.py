@@ -1,0 +1,111 @@
+"""The one dispatcher: a batch of R systems advanced through one segment by any engine, in chunks.
+
+Engines (operators) are the MBC ``exact`` engine (:mod:`mbc_verify.mbc.exact`), the MBC ``fast`` engine and the
+binary-collision baselines ``takizuka_abe``, ``nanbu``, ``spherical_bm`` (:mod:`mbc_verify.mbc.matching`). A
+:class:`Engine` is prepared once per run description (tables built, defect resolved); :meth:`Engine.advance`
+moves R systems (v: R × N × 3) from t0 to t1 as segment ``index`` of their random streams. The work is cut into
+chunks of about :data:`CHUNK_UPDATES` pair updates (time-stepped engines) or of a few exact resummation periods
+(exact engine), returning to Python between chunks, so that Ctrl-C is honoured within a fraction of a second and a
+progress callback can report; the result is bitwise the same as in one call, whatever the chunking and the thread
+count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..mutants import Defect
+from .exact import JumpLaw, advance_exact, batch_exact, jump_law
+from .fast import fast_law
+from .matching import (
+    OPERATORS,
+    PARALLEL_MIN_N,
+    PairLaw,
+    Segment,
+    baseline_law,
+    batch_steps,
+    n_steps,
+    steps_parallel,
+)
+
+CHUNK_UPDATES = 2**21
+"""Pair updates per chunk of a time-stepped engine (≈ 0.05–0.5 s of work on one core)."""
+CHUNK_EXACT = 2**21
+"""Rate evaluations per chunk of the exact engine (a jump costs 2N of them)."""
+
+Progress = Callable[[float], object]
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A prepared engine: its name, its numba law (:class:`JumpLaw` or :class:`PairLaw`) and planted defect."""
+
+    name: str
+    law: JumpLaw | PairLaw
+    defect: Defect
+    n: int
+
+    @classmethod
+    def prepare(cls, name: str, gamma: float, h: float | None, kernel: int, n: int, defect: Defect) -> Engine:
+        """The engine ``name`` for N = ``n`` particles (``h``: the grazing parameter of the MBC engines)."""
+        if name == "exact":
+            return cls(name, jump_law(gamma, h, kernel, n, defect), defect, n)
+        if name == "fast":
+            return cls(name, fast_law(gamma, h, kernel), defect, n)
+        return cls(name, baseline_law(OPERATORS[name], gamma), defect, n)
+
+    @property
+    def exact(self) -> bool:
+        """Whether this is the continuous-time exact engine (no time step)."""
+        return self.name == "exact"
+
+    def new_perm(self, replicas: int) -> np.ndarray:
+        """The matching state at the start of a segment: the identity permutation per replica."""
+        return np.tile(np.arange(self.n, dtype=np.int64), (replicas, 1))
+
+    def advance(self, v: np.ndarray, seeds: np.ndarray, index: int, t0: float, t1: float, dt: float | None,
+                jumps: np.ndarray, progress: Progress | None = None) -> None:
+        """Advance the R systems ``v`` (R × N × 3, in place) from t0 to t1 as segment ``index``; jumps[r] (int64)
+        accumulates each replica's jump (or collision) count. ``progress(t)`` after every chunk."""
+        if self.exact:
+            self._advance_exact(v, seeds, index, t0, t1, jumps, progress)
+        else:
+            self._advance_matched(v, seeds, index, t0, t1, dt, jumps, progress)
+
+    def _advance_matched(self, v: np.ndarray, seeds: np.ndarray, index: int, t0: float, t1: float, dt: float,
+                         jumps: np.ndarray, progress: Progress | None) -> None:
+        replicas = v.shape[0]
+        perm = self.new_perm(replicas)
+        nsteps = n_steps(t0, t1, dt)
+        chunk = max(1, CHUNK_UPDATES // (replicas * max(self.n // 2, 1)))
+        seg = Segment(np.int64(seeds[0]), np.int64(index), t0, t1, dt)
+        for s0 in range(0, nsteps, chunk):
+            s1 = min(s0 + chunk, nsteps)
+            if replicas == 1 and self.n >= PARALLEL_MIN_N:
+                jumps[0] += steps_parallel(v[0], perm[0], seg, s0, s1, self.law, self.defect)
+            else:
+                batch_steps(v, perm, seeds, seg, s0, s1, self.law, self.defect, jumps)
+            if progress is not None:
+                progress(t0 + (t1 - t0) * s1 / nsteps)
+
+    def _advance_exact(self, v: np.ndarray, seeds: np.ndarray, index: int, t0: float, t1: float,
+                       jumps: np.ndarray, progress: Progress | None) -> None:
+        replicas = v.shape[0]
+        periods = max(1, CHUNK_EXACT // (2 * replicas * self.n * self.n))
+        max_jumps = np.int64(periods * self.n)
+        t = np.full(replicas, t0)
+        made = np.zeros(replicas, dtype=np.int64)
+        done = np.zeros(replicas, dtype=np.bool_)
+        while not done.all():
+            if replicas == 1:
+                k, t[0], done[0] = advance_exact(v[0], np.int64(seeds[0]), np.int64(index), t[0], t1, made[0],
+                                                 max_jumps, self.law, self.defect)
+                made[0] += k
+            else:
+                batch_exact(v, seeds, np.int64(index), t, t1, made, done, max_jumps, self.law, self.defect)
+            if progress is not None:
+                progress(float(t.min()))
+        jumps += made
