@@ -1,12 +1,13 @@
-"""Issue 9 benchmarks: throughput of every method vs N, and accuracy at equal cost for Coulomb relaxation.
+"""Benchmarks: throughput of every method vs N, and accuracy at equal cost for Coulomb relaxation.
 
     python -m pytest benchmarks/test_bench_baselines.py -s            (N = 10³ … 10⁶; add MBC_BENCH_1E7=1 for 10⁷)
 
 Writes under ``benchmarks/results/``: ``throughput.{json,md}`` (particle updates per second vs N, fitted cost
 exponent, memory per particle at the largest N) and ``accuracy_cost.{json,md,png}``. No timed assertion.
 
-Methods: ``fast`` (the fast MBC engine, h = 0.1), ``numpy`` (its algorithm in NumPy, :mod:`mbc_verify.baselines.numpy_mbc`),
-``takizuka_abe``, ``nanbu``, ``spherical_bm`` (:mod:`mbc_verify.baselines`). All numba methods run with the same
+Methods: ``fast`` (the fast MBC engine, h = 0.1), ``numpy`` (its algorithm in NumPy,
+:mod:`mbc_verify.baselines.numpy_mbc`), ``takizuka_abe``, ``nanbu``, ``spherical_bm`` (:mod:`mbc_verify.baselines`).
+All numba methods run with the same
 thread count (``NUMBA_NUM_THREADS``, default all cores), the same matching and random-number scheme.
 One particle update = one particle advanced by one step Δt. Setting: γ = −3, Δt = 0.01, ``maxwellian`` data.
 
@@ -36,9 +37,9 @@ import numpy as np
 import pytest
 
 from mbc_verify.baselines.numpy_mbc import NumpyFastEngine
-from mbc_verify.runspec import BASELINES
 from mbc_verify.mbc.api import advance, simulate
 from mbc_verify.mbc.initial import sample_initial
+from mbc_verify.runspec import BASELINES
 
 RESULTS = Path(__file__).with_name("results")
 GAMMA, H, DT = -3.0, 0.1, 0.01

@@ -1,12 +1,12 @@
-"""Fast-engine throughput (issue 4, item 9): particle updates per second and the ratio to NumPy in the same run.
+"""Fast-engine throughput: particle updates per second and the ratio to NumPy in the same run.
 
     NUMBA_NUM_THREADS=1 python -m pytest benchmarks/test_bench_fast.py --benchmark-enable -s
 
 One particle update = one particle advanced by one time step (N per step). Setting: γ = −3 (Coulomb), h = 0.1,
 Δt = DEFAULT_DT, ``maxwellian`` data; the numba engine runs on one thread (``numba.set_num_threads(1)``), the
-baseline is :class:`mbc_verify.baselines.numpy_mbc.NumpyFastEngine` (the same algorithm vectorised with NumPy), timed in the
-same test at the same N. No timed assertion: the figures go to ``extra_info`` and stdout (target ratio ≥ 15,
-aim ≥ 2·10⁷ updates/s at N = 10⁶ on one core).
+baseline is :class:`mbc_verify.baselines.numpy_mbc.NumpyFastEngine` (the same algorithm vectorised with NumPy),
+timed in the same test at the same N. No timed assertion: the figures go to ``extra_info`` and stdout (target
+ratio ≥ 15, aim ≥ 2·10⁷ updates/s at N = 10⁶ on one core).
 """
 
 from __future__ import annotations
