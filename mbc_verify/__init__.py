@@ -3,43 +3,32 @@
 Public API (SPEC §6), imported lazily so that ``import mbc_verify`` stays fast (numba compiles on first use):
 
 - :func:`certify` — run the validation campaign (claims C1–C12) and write the reports;
-- :func:`simulate` — one MBC particle run; :func:`run_ensemble` — many replicas with streamed observables;
+- :func:`simulate` — one particle run (MBC engines or a baseline), :func:`advance` — advance given velocities;
+  :func:`run_ensemble` — many replicas with streamed observables; :class:`RunSpec` — the validated run description;
 - :func:`solve` — one deterministic Landau run (``maxwell``, ``isotropic``, ``blob``);
-- :class:`Certificate`, :func:`run_claim`, :func:`all_claims`, :data:`MUTANTS`, :func:`parse_init`.
+- :class:`Certificate`, :class:`Check`, :func:`run_claim`, :func:`all_claims`, :data:`MUTANTS`, :func:`parse_init`.
 
-Every formula and normalisation follows SPEC.md (the Landau equation with the ½ of the paper's eq. (1.1)).
+Every formula and normalisation follows docs/spec.md (the Landau equation with the ½ of the paper's eq. (1.1)).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .lazy import lazy_face
 
 __version__ = "0.1.0"
 
-_LAZY = {
-    "certify": ("mbc_verify.campaign", "certify"),
-    "simulate": ("mbc_verify.mbc.api", "simulate"),
-    "run_ensemble": ("mbc_verify.mbc.ensemble", "run_ensemble"),
-    "solve": ("mbc_verify.solve", "solve"),
-    "Certificate": ("mbc_verify.certificate", "Certificate"),
-    "run_claim": ("mbc_verify.claims.registry", "run_claim"),
-    "all_claims": ("mbc_verify.claims.registry", "all_claims"),
-    "MUTANTS": ("mbc_verify.mutants", "MUTANTS"),
-    "parse_init": ("mbc_verify.initial", "parse_init"),
+_EXPORTS = {
+    "certify": "mbc_verify.campaign",
+    "simulate": "mbc_verify.mbc.api", "advance": "mbc_verify.mbc.api",
+    "run_ensemble": "mbc_verify.mbc.ensemble",
+    "RunSpec": "mbc_verify.runspec",
+    "solve": "mbc_verify.solve",
+    "Certificate": "mbc_verify.certificate", "Check": "mbc_verify.certificate",
+    "run_claim": "mbc_verify.claims.runner",
+    "all_claims": "mbc_verify.claims.registry",
+    "MUTANTS": "mbc_verify.mutants",
+    "parse_init": "mbc_verify.initial",
 }
 
-__all__ = ["__version__", *_LAZY]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module, attr = _LAZY[name]
-        value = getattr(importlib.import_module(module), attr)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'mbc_verify' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__all__ = ["__version__", *_EXPORTS]
+__getattr__, __dir__ = lazy_face(__name__, _EXPORTS, globals())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from .validation import ArgumentError, check_positive
 
@@ -112,3 +113,24 @@ def parse_init(spec: str | InitSpec, name: str = "init") -> InitSpec:
     if not math.isfinite(spec.energy):
         raise ArgumentError(name, f"{name}: the energy of {str(spec)!r} overflows float64")
     return spec
+
+
+@cache
+def _bkw_functions() -> tuple:
+    """A(K), B(K) and the positivity range [K_min, K_max] from the sympy derivations (docs/spec.md §4)."""
+    from . import derived  # lazily: sympy is needed only when BKW data are used
+
+    return (derived.function("bkw.A", "K"), derived.function("bkw.B", "K"),
+            derived.number("bkw.K_min"), derived.number("bkw.K_max"))
+
+
+def bkw_coefficients(k: float, name: str = "K") -> tuple[float, float]:
+    """(A(K), B(K)) of the BKW density f = (2πK)^{-3/2} e^{-|v|²/(2K)} (A + B |v|²/K) (docs/spec.md §4), read
+    from :mod:`mbc_verify.derived` (keys ``bkw.A``, ``bkw.B``); ArgumentError naming ``name`` outside the positivity
+    range [K_min, K_max] (keys ``bkw.K_min``, ``bkw.K_max``)."""
+    fa, fb, kmin, kmax = _bkw_functions()
+    k = check_positive(name, k)
+    if not kmin <= k <= kmax:
+        raise ArgumentError(name, f"{name}: the BKW density is non-negative only for K in [{kmin:g}, {kmax:g}], "
+                                  f"got {k!r}")
+    return float(fa(k)), float(fb(k))

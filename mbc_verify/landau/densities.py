@@ -29,31 +29,12 @@ from functools import cache
 import numpy as np
 from scipy import integrate
 
-from ..initial import InitSpec, parse_init
+from ..initial import InitSpec, bkw_coefficients, parse_init
 from ..validation import check_array, check_positive
 
-__all__ = ["SmoothedShell", "bkw_coefficients", "bkw_radial", "density", "radial_density", "radial_function"]
+__all__ = ["SmoothedShell", "bkw_radial", "density", "radial_density", "radial_function"]
 
 _TWO_PI = 2.0 * math.pi
-
-
-@cache
-def _bkw_functions() -> tuple[Callable[[float], float], Callable[[float], float], float, float]:
-    """A(K), B(K) and the positivity range [K_min, K_max] from the sympy derivations (SPEC §4)."""
-    from .. import derived  # imported lazily: the module is produced by the proofs_checks derivations
-
-    return (derived.function("bkw.A", "K"), derived.function("bkw.B", "K"),
-            derived.number("bkw.K_min"), derived.number("bkw.K_max"))
-
-
-def bkw_coefficients(k: float, name: str = "K") -> tuple[float, float]:
-    """(A(K), B(K)) of the BKW density; ``ValueError`` naming ``name`` outside the positivity range."""
-    fa, fb, kmin, kmax = _bkw_functions()
-    k = check_positive(name, k)
-    if not kmin <= k <= kmax:
-        raise ValueError(f"{name}: the BKW density is non-negative only for K in [{kmin:g}, {kmax:g}], "
-                         f"got {k!r}")
-    return float(fa(k)), float(fb(k))
 
 
 def bkw_radial(k: float, r: np.ndarray, name: str = "K") -> np.ndarray:

@@ -30,10 +30,10 @@ import numpy as np
 import sympy as sp
 from scipy import integrate
 
-from ..initial import parse_init
+from ..initial import bkw_coefficients, parse_init
 from ..mutants import check_mutant
 from ..validation import check_array, check_gamma, check_int, check_nonnegative, check_positive
-from .densities import bkw_coefficients, bkw_radial
+from .densities import bkw_radial
 
 __all__ = ["bkw_density", "bkw_k", "bkw_moment4", "bkw_entropy", "bkw_fisher", "bkw_solution", "moment4_exact",
            "moment4_rhs", "second_moment_exact", "second_moment_rates", "solve_maxwell"]

@@ -27,30 +27,10 @@ import math
 
 import numpy as np
 
-from ..initial import InitSpec, parse_init
-from ..validation import check_n_particles, check_seed, check_velocities
+from ..initial import InitSpec, bkw_coefficients, parse_init
+from ..validation import check_n_particles, check_seed
 
 PARTICLE_INITS = ("maxwellian", "bimaxwellian", "bkw", "shell")
-
-
-def bkw_coefficients(k: float) -> tuple[float, float]:
-    """(A(K), B(K)) of the BKW density from :mod:`mbc_verify.derived`; ValueError naming ``init`` when K is out of
-    the positivity range; RuntimeError when the derived keys are not available yet."""
-    from .. import derived
-
-    try:
-        known = derived.keys()
-    except FileNotFoundError as exc:  # derived.json is exported by proofs_checks
-        raise RuntimeError(f"bkw initial data needs mbc_verify.derived: {exc}") from exc
-    missing = [key for key in ("bkw.A", "bkw.B", "bkw.K_min", "bkw.K_max") if key not in known]
-    if missing:
-        raise RuntimeError(f"bkw initial data needs the derived keys {', '.join(missing)} (run proofs_checks)")
-    k_min, k_max = derived.number("bkw.K_min"), derived.number("bkw.K_max")
-    if not k_min <= k <= k_max:
-        raise ValueError(f"init (K0): must lie in the BKW positivity range [{k_min:g}, {k_max:g}], got {k!r}")
-    a = float(derived.function("bkw.A", "K")(k))
-    b = float(derived.function("bkw.B", "K")(k))
-    return a, b
 
 
 def check_particle_init(init: str | InitSpec, name: str = "init") -> InitSpec:
@@ -60,20 +40,8 @@ def check_particle_init(init: str | InitSpec, name: str = "init") -> InitSpec:
         raise ValueError(f"{name}: {spec.name!r} is for deterministic solvers only; particles accept "
                          f"{', '.join(PARTICLE_INITS)}")
     if spec.name == "bkw":
-        bkw_coefficients(spec.params[0])
+        bkw_coefficients(spec.params[0], f"{name} (K0)")
     return spec
-
-
-def initial_state(init: str | InitSpec | np.ndarray, n: int, seed: int) -> tuple[np.ndarray, str]:
-    """(velocities, recorded name) of a run's initial data: a SPEC §6 name sampled with :func:`sample_initial`, or
-    an (n × 3) array of velocities used as given (a copy; recorded as ``"array"``)."""
-    if isinstance(init, (str, InitSpec)):
-        spec = check_particle_init(init)
-        return sample_initial(spec, n, seed), str(spec)
-    v = check_velocities(init, "init").copy()
-    if v.shape[0] != n:
-        raise ValueError(f"init: an array of velocities must have n = {n} rows, got {v.shape[0]}")
-    return v, "array"
 
 
 def _unit_vectors(rng: np.random.Generator, n: int) -> np.ndarray:
