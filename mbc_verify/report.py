@@ -87,8 +87,9 @@ def summary(certs: Sequence[Certificate]) -> dict[str, int]:
 
 
 def write_reports(certs: Sequence[Certificate], out_dir: Path, meta: dict[str, Any],
-                  json_file: Path | None = None) -> tuple[Path, Path]:
-    """Write ``report.json`` and ``report.md`` under ``out_dir`` (and the JSON also to ``json_file``)."""
+                  json_file: Path | None = None, link_prefix: str = "") -> tuple[Path, Path]:
+    """Write ``report.json`` and ``report.md`` under ``out_dir`` (and the JSON also to ``json_file``); the Markdown
+    links to the evidence files are prefixed by ``link_prefix`` (their directory relative to ``out_dir``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = {
         "tool": "mbc-verify",
@@ -102,20 +103,21 @@ def write_reports(certs: Sequence[Certificate], out_dir: Path, meta: dict[str, A
         "certificates": [c.to_dict() for c in certs],
     }
     text = json.dumps(doc, indent=2) + "\n"
-    mpath = atomic_write_text(out_dir / "report.md", markdown(certs, doc))
+    mpath = atomic_write_text(out_dir / "report.md", markdown(certs, doc, link_prefix))
     jpath = atomic_write_text(out_dir / "report.json", text)
     if json_file is not None:
         atomic_write_text(json_file, text)
     return jpath, mpath
 
 
-def markdown(certs: Sequence[Certificate], doc: dict[str, Any]) -> str:
+def markdown(certs: Sequence[Certificate], doc: dict[str, Any], link_prefix: str = "") -> str:
     """The Markdown report: the summary table, then one section per certificate."""
     lines = [
         "# mbc-verify certification report",
         "",
         f"Profile `{doc.get('profile')}`, seed {doc.get('seed')}, mutant `{doc.get('mutant')}`, "
-        f"mbc_verify {doc['version']}, {doc['created']}.",
+        f"mbc_verify {doc['version']}, {doc['created']}, run `{doc.get('run_id')}`"
+        + (" — **interrupted**: unfinished claims are marked INTERRUPTED" if doc.get("interrupted") else "") + ".",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "---|" * len(HEADER),
@@ -138,7 +140,8 @@ def markdown(certs: Sequence[Certificate], doc: dict[str, Any]) -> str:
             lines.append("- sizes: " + ", ".join(f"{k} = {v}" for k, v in c.sizes.items()))
         if c.checks:
             lines += ["", *check_rows(c), ""]
-        for ev in c.evidence:
+        for name in c.evidence:
+            ev = link_prefix + name
             lines.append(f"- evidence: [{ev}]({ev})" + (f"\n\n  ![{c.claim_id}]({ev})" if ev.endswith(".png") else ""))
         for k, v in c.details.items():
             if k != "traceback":
