@@ -3,17 +3,24 @@
 Convergence claims are certified as fitted orders: the least-squares slope of log(error) against log(parameter),
 with a confidence interval from Student's t distribution of the slope's standard error (ordinary least squares,
 or weighted by the known standard deviation of each point). Monte Carlo comparisons use z-scores.
+
+Also: the Richardson order of three refinements from paired per-replica differences (:func:`richardson_order`),
+the covariance of two exchangeable components from per-replica pair means (:func:`covariance_estimate`,
+:func:`pair_covariance`), and the power law with a 1/n correction (:func:`fit_exponent`); their standard errors
+by the delta method (first-order propagation of the sample covariance of the means; e.g. Casella & Berger,
+*Statistical Inference*, 2nd ed., 2002, §5.5.4).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy import stats as sps
 
-from .validation import check_array
+from .validation import check_array, check_int
 
 
 @dataclass(frozen=True)
@@ -106,3 +113,97 @@ def max_abs_z(estimate: object, expected: object, stderr: object) -> float:
 def ulps(delta: float, scale: float) -> float:
     """|delta| in units of the last place of ``scale`` (float64 spacing at |scale|)."""
     return abs(delta) / float(np.spacing(abs(scale)))
+
+
+def _samples(name: str, x: object, size: int | None = None) -> np.ndarray:
+    """A 1-D float64 array of at least two samples (of length ``size`` when given)."""
+    a = check_array(name, x, (size,))
+    if a.shape[0] < 2:
+        raise ValueError(f"{name}: need at least 2 samples, got {a.shape[0]}")
+    return a
+
+
+class RichardsonOrder(NamedTuple):
+    """Order p = log(Δ₁/Δ₂)/log(ρ) of three refinements, its standard error, and Δ₂ with its standard error."""
+
+    order: float
+    order_stderr: float
+    delta2: float
+    delta2_stderr: float
+
+
+def richardson_order(d1: object, d2: object, refinement: float = 2.0) -> RichardsonOrder:
+    """Richardson order from per-replica differences d1 = Q(h) − Q(h/ρ), d2 = Q(h/ρ) − Q(h/ρ²) (same replicas).
+
+    With Q(h) = Q₀ + c h^p + …, Δ₁/Δ₂ = ρ^p for the means Δ = mean(d): p = log(Δ₁/Δ₂)/log ρ (NaN when Δ₁/Δ₂ ≤ 0).
+    Its standard error by the delta method on log Δ₁ − log Δ₂, the covariance of the two means included:
+    Var = (C₁₁/Δ₁² + C₂₂/Δ₂² − 2 C₁₂/(Δ₁Δ₂)) / log²ρ, C the sample covariance (ddof = 1) of (d1, d2) over R.
+    """
+    a = _samples("d1", d1)
+    b = _samples("d2", d2, a.shape[0])
+    if not refinement > 1.0:
+        raise ValueError(f"refinement: must be > 1, got {refinement!r}")
+    r = a.size
+    m1, m2 = a.mean(), b.mean()
+    c = np.cov(a, b, ddof=1) / r
+    var = c[0, 0] / m1**2 + c[1, 1] / m2**2 - 2 * c[0, 1] / (m1 * m2)
+    log_r = math.log(refinement)
+    p = math.log(m1 / m2) / log_r if m1 / m2 > 0 else math.nan
+    return RichardsonOrder(p, math.sqrt(max(var, 0.0)) / log_r, float(m2), float(math.sqrt(c[1, 1])))
+
+
+def covariance_estimate(a: object, b: object) -> tuple[float, float]:
+    """Cov = E[A] − E[B]² and its delta-method standard error from per-replica samples of A and B.
+
+    For exchangeable components φ_i: A = the mean of φ_iφ_j over a set of pairs i ≠ j, B = the mean of φ_i, per
+    replica; then E[A] − (E B)² = Cov(φ_i, φ_j) + Var(B) − … and the estimate is mean(A) − (mean(B)² − Var(B)/R)
+    (the squared mean corrected for its bias Var(B)/R), with standard error
+    sqrt((Var A − 4 μ_B Cov(A, B) + 4 μ_B² Var B) / R) (sample moments, ddof = 1).
+    """
+    a = _samples("a", a)
+    b = _samples("b", b, a.shape[0])
+    r = a.size
+    mu_a, mu_b = a.mean(), b.mean()
+    var_a, var_b = a.var(ddof=1), b.var(ddof=1)
+    cov_ab = np.cov(a, b, ddof=1)[0, 1]
+    cov = mu_a - (mu_b * mu_b - var_b / r)
+    se = math.sqrt(max(var_a - 4 * mu_b * cov_ab + 4 * mu_b * mu_b * var_b, 0.0) / r)
+    return float(cov), float(se)
+
+
+def pair_covariance(s1: object, s2: object, n: int) -> tuple[float, float]:
+    """(Cov(φ_i, φ_j), i ≠ j, standard error) of n exchangeable components from per-replica sums S₁ = Σ φ_i and
+    S₂ = Σ φ_i²: :func:`covariance_estimate` with A = (S₁² − S₂)/(n(n − 1)) (the mean over ordered pairs i ≠ j)
+    and B = S₁/n."""
+    s1 = _samples("s1", s1)
+    s2 = _samples("s2", s2, s1.shape[0])
+    n = check_int("n", n, 2)
+    return covariance_estimate((s1 * s1 - s2) / (n * (n - 1)), s1 / n)
+
+
+class ExponentFit(NamedTuple):
+    """Weighted fit of log y = a + p log n + d/n: the exponent p, its standard error, χ² and (a, p, d)."""
+
+    exponent: float
+    exponent_stderr: float
+    chi2: float
+    coefficients: np.ndarray
+
+
+def fit_exponent(n: object, y: object, sigma_rel: object) -> ExponentFit:
+    """Weighted least squares of log y = a + p log n + d/n, weights 1/sigma_rel² (the relative standard errors of
+    y, i.e. the standard errors of log y to first order): y ≈ C n^p e^{d/n} = C n^p (1 + d/n + O(n⁻²)), the d/n
+    term absorbing the next order of an asymptotic expansion. The standard error of p is the known-error one,
+    sqrt((XᵀWX)⁻¹)_pp; χ² = Σ w (log y − fit)² has len(n) − 3 degrees of freedom.
+    """
+    na = check_array("n", n, (None,))
+    ya = check_array("y", y, (na.shape[0],))
+    sa = check_array("sigma_rel", sigma_rel, (na.shape[0],))
+    if na.shape[0] < 3 or not (np.all(na > 0) and np.all(ya > 0) and np.all(sa > 0)):
+        raise ValueError("n: need at least 3 points with n > 0, y > 0 and sigma_rel > 0 for the fit")
+    x = np.stack([np.ones_like(na, dtype=float), np.log(na), 1.0 / na], axis=1)
+    w = 1.0 / sa**2
+    cov = np.linalg.inv(x.T @ (w[:, None] * x))
+    beta = cov @ (x.T @ (w * np.log(ya)))
+    chi2 = float((w * (np.log(ya) - x @ beta) ** 2).sum())
+    return ExponentFit(float(beta[1]), float(math.sqrt(cov[1, 1])), chi2, beta)

@@ -49,6 +49,23 @@ def test_closed_form_solves_the_derived_odes(init: str) -> None:
     assert np.allclose(rec["energy"], rec["energy"][0], rtol=1e-14, atol=0)
 
 
+def test_second_moment_diagonal_solves_its_ode_and_is_the_exact_entry() -> None:
+    a, b, en, m0, t, dt = 2.0, -6.0, 3.0, np.array([2.8, 0.5]), 0.3, 1e-6
+    law = maxwell.second_moment_diagonal
+    deriv = (law(a, b, en, m0, t + dt) - law(a, b, en, m0, t - dt)) / (2 * dt)
+    # central difference: truncation O(dt²) ≈ 1e-12 relative, round-off ε/dt ≈ 1e-10 relative
+    assert np.allclose(deriv, a * en + b * law(a, b, en, m0, t), rtol=1e-8)
+    assert np.array_equal(law(a, b, en, m0, 0.0), m0)
+    # with the Landau rates it is the (z, z) entry of second_moment_exact (energy tr M₀ conserved)
+    mm = np.diag([0.5, 0.5, 2.0])
+    alpha, beta = maxwell.second_moment_rates()
+    for tt in (0.1, 0.7, 3.0):
+        assert math.isclose(law(alpha, beta, np.trace(mm), 2.0, tt), maxwell.second_moment_exact(mm, tt)[2, 2],
+                            rel_tol=1e-14)
+    with pytest.raises(ValueError, match="^beta"):
+        law(a, 0.0, en, m0, t)
+
+
 def test_relaxation_to_isotropy() -> None:
     rec = maxwell.solve_maxwell(0, 20.0, init="bimaxwellian:2,0.5", snapshots=3)
     assert np.allclose(rec["second_moment"][-1], np.eye(3), atol=1e-12)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from mbc_verify.stats import fit_line, fit_power_law, max_abs_z, mean_stderr, ulps
+from mbc_verify.stats import (
+    covariance_estimate,
+    fit_exponent,
+    fit_line,
+    fit_power_law,
+    max_abs_z,
+    mean_stderr,
+    pair_covariance,
+    richardson_order,
+    ulps,
+)
 
 
 def test_exact_power_law_has_zero_width() -> None:
@@ -46,3 +58,60 @@ def test_helpers() -> None:
     assert m[0] == 2.0 and s[0] == pytest.approx(1.0)
     assert max_abs_z([1.0, 2.0], [1.0, 2.5], [0.1, 0.1]) == pytest.approx(5.0)
     assert ulps(np.spacing(3.0) * 4, 3.0) == 4.0
+
+
+def test_richardson_order_recovers_the_order() -> None:
+    rng = np.random.default_rng(4)
+    noise = 1e-4 * rng.standard_normal((3, 4000))
+    q = [1.0 + 0.3 * h**2 + noise[k] for k, h in enumerate((0.8, 0.4, 0.2))]
+    p, se, d2, d2_se = richardson_order(q[0] - q[1], q[1] - q[2])
+    assert abs(p - 2.0) <= 5 * se and se < 0.05
+    assert math.isclose(d2, 0.3 * (0.16 - 0.04), rel_tol=0.05) and d2_se > 0
+    # refinement ratio 3, order 1.5, nearly exact data (noise 1e-9): the order is recovered to ~1e-6
+    q3 = [2.0 - h**1.5 + 1e-9 * rng.standard_normal(50) for h in (0.9, 0.3, 0.1)]
+    fit = richardson_order(q3[0] - q3[1], q3[1] - q3[2], refinement=3.0)
+    assert abs(fit.order - 1.5) < 1e-5 and abs(fit.order - 1.5) <= 5 * fit.order_stderr
+
+
+def test_richardson_order_of_differences_of_opposite_sign_is_nan() -> None:
+    d = np.array([1.0, 1.1, 0.9])
+    assert math.isnan(richardson_order(d, -d).order)
+
+
+def test_covariance_estimators_recover_known_covariance() -> None:
+    """φ_i = s + ξ_i with a common s (Var s = 0.04): Cov(φ_i, φ_j) = 0.04; s = 0 gives 0."""
+    rng = np.random.default_rng(5)
+    n, r = 10, 20000
+    for var_s in (0.0, 0.04):
+        phi = rng.standard_normal((r, n)) + math.sqrt(var_s) * rng.standard_normal((r, 1))
+        cov, se = pair_covariance(phi.sum(axis=1), (phi**2).sum(axis=1), n)
+        assert abs(cov - var_s) <= 5 * se and se < 0.01
+        # the same covariance from the pairs (i, i+1 mod n) through covariance_estimate
+        adj = (phi * np.roll(phi, -1, axis=1)).mean(axis=1)
+        cov_a, se_a = covariance_estimate(adj, phi.mean(axis=1))
+        assert abs(cov_a - var_s) <= 5 * se_a
+
+
+def test_fit_exponent_recovers_exponent_with_correction() -> None:
+    n = np.array([8.0, 16, 32, 64, 128])
+    y = 2.0 * n**-1.0 * np.exp(-3.0 / n)  # exactly the fitted model: p recovered to round-off
+    p, se, chi2, coef = fit_exponent(n, y, np.full(5, 0.01))
+    assert abs(p + 1.0) < 1e-10 and se > 0 and chi2 < 1e-20
+    assert np.allclose(coef, [math.log(2.0), -1.0, -3.0], atol=1e-9)
+    p, se, _, _ = fit_exponent(n, 2.0 * n**-1.0 * (1 - 3.0 / n), np.full(5, 0.01))  # model up to O(1/N²)
+    assert abs(p + 1.0) < 0.05
+    # negative control: the plain log-log slope of the same data is biased by the 1/N term
+    assert abs(fit_power_law(n, 2.0 * n**-1.0 * (1 - 3.0 / n)).slope + 1.0) > 0.1
+
+
+def test_new_helpers_bad_input() -> None:
+    with pytest.raises(ValueError, match="^d2"):
+        richardson_order([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="^refinement"):
+        richardson_order([1.0, 2.0], [1.0, 2.0], refinement=1.0)
+    with pytest.raises(ValueError, match="^a"):
+        covariance_estimate([1.0], [1.0])
+    with pytest.raises(ValueError, match="^n"):
+        pair_covariance([1.0, 2.0], [1.0, 2.0], 1)
+    with pytest.raises(ValueError, match="^n"):
+        fit_exponent([1.0, 2.0], [1.0, 2.0], [0.1, 0.1])

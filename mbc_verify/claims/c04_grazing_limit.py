@@ -8,7 +8,8 @@ states (common random numbers), so the initial-state noise cancels in comparison
 at every h and N (derived keys ``mbc.gamma0.alpha_h``, ``mbc.gamma0.beta_h``, proofs_checks):
 d/dt E[M | M_0] = α_h tr(M) I + β_h M, with tr M = E conserved, so per replica
 
-    E[M_zz(t) | V_0] = m_h(t; M_zz(0)) := −α_h E/β_h + (M_zz(0) + α_h E/β_h) e^{β_h t},
+    E[M_zz(t) | V_0] = m_h(t; M_zz(0)) := −α_h E/β_h + (M_zz(0) + α_h E/β_h) e^{β_h t}
+                                           (:func:`mbc_verify.landau.maxwell.second_moment_diagonal`),
 
 and its h → 0 limit m_0 uses the Landau master-equation rates (``maxwell.second_moment_alpha``/``_beta``; the
 pair generator on quadratics is the Landau one, SPEC §2). Certified: (i) the replica mean of
@@ -23,32 +24,40 @@ minus its h → 0 limit (``maxwell.traceless_rate``) has the leading term ∝ h�
 
 **(B) γ = −3, N = 8 (no closed form): Richardson differences.** Q(h) = T∥(t*) at h, h/2, h/4 (same initial states);
 with Q(h) = Q₀ + c h² + O(h⁴) the differences Δ₁ = Q(h) − Q(h/2), Δ₂ = Q(h/2) − Q(h/4) give the order
-p = log₂(Δ₁/Δ₂), whose standard error comes from the per-replica differences (delta method). Certified:
+p = log₂(Δ₁/Δ₂), whose standard error comes from the per-replica differences (delta method,
+:func:`mbc_verify.stats.richardson_order`). Certified:
 |p − 2| ≤ 5 standard errors and Δ₂ resolved (≥ 5 standard errors; else the order is not resolvable at these
 sizes and the sub-check fails rather than passes vacuously). The pre-asymptotic bias of this estimator at these h,
 measured on the γ = 0 closed form (``richardson_order_gamma0_law``, ≈ 1.94), is reported beside it: it is below
 the Monte Carlo tolerance of both profiles.
 
-Mutants that must fail it: ``rate_doubled`` (A(i): relaxation twice as fast; A(ii): Δ(h) no longer → 0) and
-``one_sided_rotation`` (energy not conserved). Fixed-N h-convergence at γ = −3 is certified only through the
-Richardson order at h ∈ {1.6, 0.8, 0.4}: smaller h are not resolvable against the Monte Carlo noise at quick sizes.
+Mutants that must fail it: ``rate_doubled`` (A(i): relaxation twice as fast; A(ii): Δ(h) no longer → 0),
+``one_sided_rotation`` (energy not conserved: A(i), A(ii), B), ``biased_azimuth`` (an anisotropic kernel: the
+finite-h law A(i) and the orders A(ii), B), ``frozen_partners`` (every particle meets one partner, the moment
+closure of A does not hold: A(i), A(ii), B) and ``rate_without_gamma`` (identical at γ = 0; at γ = −3 the rate
+4/h² relaxes T∥ to its equilibrium E/3 before t* at every h, so Δ₂ is not resolved: B). Fixed-N h-convergence at
+γ = −3 is certified only through the Richardson order at h ∈ {1.6, 0.8, 0.4}: smaller h are not resolvable against
+the Monte Carlo noise at quick sizes.
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from .. import derived
-from ..certificate import Certificate
+from ..certificate import Check
 from ..initial import parse_init
+from ..landau.maxwell import second_moment_diagonal
 from ..mbc.ensemble import run_ensemble
-from ..stats import fit_power_law
-from .common import figure, pick, save_evidence
-from .registry import STATEMENTS, claim
+from ..stats import fit_power_law, mean_stderr, richardson_order
+from .base import Claim, Context
+from .common import figure
+from .registry import register
 
 INIT = "bimaxwellian:2.8,0.1"
 N_MAXWELL = 16
@@ -57,12 +66,8 @@ T_MAXWELL = 1.0 / 3.0  # snapshots at T/4, T/2 (= 1/6, the traceless relaxation 
 T_COULOMB = 6.0
 SNAPSHOTS = 5
 Z_MAX = 5.0
-
-
-def moment_law(alpha: float, beta: float, energy: float, m0: np.ndarray, t: float) -> np.ndarray:
-    """m(t; m0) = −α E/β + (m0 + α E/β) e^{β t}: the solution of dm/dt = α E + β m (module docstring)."""
-    fixed = -alpha * energy / beta
-    return fixed + (m0 - fixed) * math.exp(beta * t)
+H_COULOMB = (1.6, 0.8, 0.4)
+K_STAR = SNAPSHOTS // 2 - 1  # index into times[1:] of t* = T/2 (part A)
 
 
 def derived_deviation(h: float, t: float) -> float:
@@ -83,15 +88,9 @@ def limit_order() -> tuple[int, str]:
     return int(sp.degree(lead, h)), str(lead)
 
 
-def richardson_order(d1: np.ndarray, d2: np.ndarray) -> tuple[float, float, float, float]:
-    """p = log₂(Δ₁/Δ₂) from per-replica differences d1, d2 (Δ = replica mean); returns (p, se(p), Δ₂, se(Δ₂))
-    with the delta-method error of log(Δ₁) − log(Δ₂) (covariance of the two means included)."""
-    r = d1.size
-    m1, m2 = d1.mean(), d2.mean()
-    c = np.cov(d1, d2, ddof=1) / r
-    var = c[0, 0] / m1**2 + c[1, 1] / m2**2 - 2 * c[0, 1] / (m1 * m2)
-    p = math.log(m1 / m2) / math.log(2.0) if m1 / m2 > 0 else math.nan
-    return p, math.sqrt(max(var, 0.0)) / math.log(2.0), float(m2), float(math.sqrt(c[1, 1]))
+def finite_h_rates(h: float) -> tuple[float, float]:
+    """(α_h, β_h) of the MBC second-moment closure at γ = 0 (derived keys ``mbc.gamma0.alpha_h``, ``..._beta_h``)."""
+    return tuple(float(derived.function(k, "h")(h)) for k in ("mbc.gamma0.alpha_h", "mbc.gamma0.beta_h"))
 
 
 def _samples(gamma: float, h: float, n: int, t_end: float, replicas: int, seed: int, mutant: str | None) -> dict:
@@ -100,117 +99,151 @@ def _samples(gamma: float, h: float, n: int, t_end: float, replicas: int, seed: 
     return {"times": res["times"], "tpar": res["samples"]["temperatures"][:, :, 0]}
 
 
-def maxwell_part(h_values: tuple[float, ...], replicas: int, seed: int, mutant: str | None) -> dict:
-    """Sub-checks A(i), A(ii)."""
+def maxwell_row(h: float, replicas: int, seed: int, mutant: str | None) -> dict:
+    """Part A at one h: z of the control-variate residual, deviation from the h → 0 law (and its derived value)
+    at every t > 0."""
     energy = parse_init(INIT).energy
     a0, b0 = derived.number("maxwell.second_moment_alpha"), derived.number("maxwell.second_moment_beta")
-    alpha_h = derived.function("mbc.gamma0.alpha_h", "h")
-    beta_h = derived.function("mbc.gamma0.beta_h", "h")
-    rows = []
-    for h in h_values:
-        s = _samples(0.0, h, N_MAXWELL, T_MAXWELL, replicas, seed, mutant)
-        ah, bh = float(alpha_h(h)), float(beta_h(h))
-        m0 = s["tpar"][:, 0]
-        z, dev, dev_se, exact_dev = [], [], [], []
-        for k, t in enumerate(s["times"][1:], start=1):
-            resid = s["tpar"][:, k] - moment_law(ah, bh, energy, m0, t)
-            z.append(float(abs(resid.mean()) / (resid.std(ddof=1) / math.sqrt(replicas))))
-            d = s["tpar"][:, k] - moment_law(a0, b0, energy, m0, t)
-            dev.append(float(d.mean()))
-            dev_se.append(float(d.std(ddof=1) / math.sqrt(replicas)))
-            exact_dev.append(float(np.mean(moment_law(ah, bh, energy, m0, t) - moment_law(a0, b0, energy, m0, t))))
-        rows.append({"h": h, "times": s["times"], "tpar_mean": s["tpar"].mean(axis=0), "z": z, "max_z": max(z),
-                     "deviation": dev, "deviation_se": dev_se, "exact_deviation": exact_dev})
-    k_star = SNAPSHOTS // 2 - 1  # index into times[1:] of t* = T/2
-    hs = np.array(h_values)
-    dev = np.array([r["deviation"][k_star] for r in rows])
-    dev_se = np.array([r["deviation_se"][k_star] for r in rows])
-    exact = np.array([r["exact_deviation"][k_star] for r in rows])
+    ah, bh = finite_h_rates(h)
+    s = _samples(0.0, h, N_MAXWELL, T_MAXWELL, replicas, seed, mutant)
+    m0 = s["tpar"][:, 0]
+    z, dev, dev_se, exact_dev = [], [], [], []
+    for k, t in enumerate(s["times"][1:], start=1):
+        law_h = second_moment_diagonal(ah, bh, energy, m0, t)
+        law_0 = second_moment_diagonal(a0, b0, energy, m0, t)
+        mean, se = mean_stderr(s["tpar"][:, k] - law_h)
+        z.append(float(abs(mean) / se))
+        mean, se = mean_stderr(s["tpar"][:, k] - law_0)
+        dev.append(float(mean))
+        dev_se.append(float(se))
+        exact_dev.append(float(np.mean(law_h - law_0)))
+    return {"h": h, "times": s["times"], "tpar_mean": s["tpar"].mean(axis=0), "z": z, "max_z": max(z),
+            "deviation": dev, "deviation_se": dev_se, "exact_deviation": exact_dev}
+
+
+def maxwell_order(rows: list[dict]) -> dict:
+    """Part A(ii): weighted log-log slope of the deviation at t* over h (NaN unless every deviation is > 0) and the
+    same slope of the derived deviation, with the same weights."""
+    hs = np.array([r["h"] for r in rows])
+    dev = np.array([r["deviation"][K_STAR] for r in rows])
+    dev_se = np.array([r["deviation_se"][K_STAR] for r in rows])
+    exact = np.array([r["exact_deviation"][K_STAR] for r in rows])
+    order = order_se = math.nan
     if np.all(dev > 0):
         fit = fit_power_law(hs, dev, dev_se / dev)
         order, order_se = fit.slope, fit.slope_stderr
-    else:
-        order, order_se = math.nan, math.nan
     exact_order = fit_power_law(hs, np.abs(exact), dev_se / np.abs(dev)).slope
-    return {"rows": rows, "t_star": float(rows[0]["times"][k_star + 1]), "deviation": dev, "deviation_se": dev_se,
+    return {"rows": rows, "t_star": float(rows[0]["times"][K_STAR + 1]), "deviation": dev, "deviation_se": dev_se,
             "exact_deviation": exact, "order": float(order), "order_se": float(order_se),
-            "exact_order": float(exact_order),
-            "max_z": max(r["max_z"] for r in rows)}
+            "exact_order": float(exact_order), "max_z": max(r["max_z"] for r in rows)}
 
 
-def coulomb_part(h_values: tuple[float, ...], replicas: int, seed: int, mutant: str | None) -> dict:
-    """Sub-check B: Richardson order of T∥(t*) at γ = −3 over h, h/2, h/4."""
-    k_star = SNAPSHOTS // 2
-    q = [_samples(-3.0, h, N_COULOMB, T_COULOMB, replicas, seed, mutant)["tpar"][:, k_star] for h in h_values]
-    p, p_se, d2, d2_se = richardson_order(q[0] - q[1], q[1] - q[2])
-    return {"h": list(h_values), "t_star": T_COULOMB * k_star / (SNAPSHOTS - 1), "q": [float(x.mean()) for x in q],
-            "q_se": [float(x.std(ddof=1) / math.sqrt(replicas)) for x in q], "order": p, "order_se": p_se,
-            "delta2": d2, "delta2_se": d2_se}
+def coulomb_richardson(q: list[np.ndarray]) -> dict:
+    """Part B: Richardson order of T∥(t*) at γ = −3 from the per-replica values q at h, h/2, h/4."""
+    rich = richardson_order(q[0] - q[1], q[1] - q[2])
+    return {"h": list(H_COULOMB), "t_star": T_COULOMB * (SNAPSHOTS // 2) / (SNAPSHOTS - 1),
+            "q": [float(x.mean()) for x in q], "q_se": [float(mean_stderr(x)[1]) for x in q],
+            "order": rich.order, "order_se": rich.order_stderr, "delta2": rich.delta2,
+            "delta2_se": rich.delta2_stderr}
 
 
-@claim("C4", uses=("mbc",))
-def certify_grazing_limit(profile: str, seed: int, out_dir: Path, mutant: str | None) -> Certificate:
-    h_maxwell = pick(profile, (1.6, 0.8, 0.4), (1.6, 0.8, 0.4, 0.2))
-    replicas = pick(profile, 3000, 40000)
-    mx = maxwell_part(h_maxwell, replicas, seed, mutant)
-    cb = coulomb_part((1.6, 0.8, 0.4), pick(profile, 2000, 20000), seed + 1, mutant)
-    law_ok = bool(mx["max_z"] <= Z_MAX)
-    order_ok = bool(math.isfinite(mx["order"]) and abs(mx["order"] - mx["exact_order"]) <= Z_MAX * mx["order_se"])
-    k_lim, lead = limit_order()
-    limit_ok = k_lim == 2
-    law = [derived_deviation(h, mx["t_star"]) for h in cb["h"]]
-    rich_gamma0 = math.log((law[0] - law[1]) / (law[1] - law[2])) / math.log(2.0)
-    rich_ok = bool(math.isfinite(cb["order"]) and abs(cb["order"] - 2.0) <= Z_MAX * cb["order_se"]
-                   and abs(cb["delta2"]) >= Z_MAX * cb["delta2_se"])
-    ok = law_ok and order_ok and limit_ok and rich_ok
+def richardson_of_law(t_star: float) -> float:
+    """The Richardson estimator applied to the derived γ = 0 deviation at t* and the part-B h (its pre-asymptotic
+    bias)."""
+    law = [derived_deviation(h, t_star) for h in H_COULOMB]
+    return math.log((law[0] - law[1]) / (law[1] - law[2])) / math.log(2.0)
 
-    fig, ax = figure(1, 2)
-    energy = parse_init(INIT).energy
-    for r in mx["rows"]:
-        line = ax[0, 0].plot(r["times"], r["tpar_mean"], "o", ms=3, label=f"MC h={r['h']:g}")[0]
+
+@register
+class GrazingLimit(Claim):
+    """C4 (module docstring)."""
+
+    claim_id = "C4"
+    uses = ("mbc",)
+    catches = ("one_sided_rotation", "biased_azimuth", "rate_without_gamma", "rate_doubled", "frozen_partners")
+    sizes = {"quick": {"maxwell_h": [1.6, 0.8, 0.4], "maxwell_replicas": 3000, "coulomb_replicas": 2000},
+             "full": {"maxwell_h": [1.6, 0.8, 0.4, 0.2], "maxwell_replicas": 40000, "coulomb_replicas": 20000}}
+    primary = "grazing order (γ = 0)"
+
+    def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {"limit order": {"part": "limit"}}
+        out.update({f"maxwell h={h:g}": {"part": "maxwell", "h": h} for h in ctx.sizes["maxwell_h"]})
+        out.update({f"coulomb h={h:g}": {"part": "coulomb", "h": h} for h in H_COULOMB})
+        return out
+
+    def run_unit(self, ctx: Context, **params: Any) -> Any:
+        if params["part"] == "limit":
+            k, lead = limit_order()
+            return {"order": k, "leading_term": lead}
+        if params["part"] == "maxwell":
+            return maxwell_row(params["h"], ctx.sizes["maxwell_replicas"], ctx.seed, ctx.mutant)
+        s = _samples(-3.0, params["h"], N_COULOMB, T_COULOMB, ctx.sizes["coulomb_replicas"], ctx.seed + 1,
+                     ctx.mutant)
+        return s["tpar"][:, SNAPSHOTS // 2]
+
+    def combine(self, ctx: Context, results: Mapping[str, Any]) -> dict:
+        mx = maxwell_order([results[f"maxwell h={h:g}"] for h in ctx.sizes["maxwell_h"]])
+        cb = coulomb_richardson([results[f"coulomb h={h:g}"] for h in H_COULOMB])
+        return {"maxwell": mx, "coulomb": cb, "limit": results["limit order"],
+                "richardson_order_gamma0_law": richardson_of_law(mx["t_star"])}
+
+    def checks(self, ctx: Context, data: dict) -> list[Check]:
+        mx, cb = data["maxwell"], data["coulomb"]
+        d2_z = abs(cb["delta2"]) / cb["delta2_se"] if cb["delta2_se"] > 0 else math.inf
+        return [
+            Check(self.primary, mx["order"], mx["exact_order"], Z_MAX * mx["order_se"], "abs",
+                  f"{Z_MAX:g} standard errors of the weighted log-log slope (Monte Carlo errors of the per-replica "
+                  "deviations)", f"fitted order p of T∥,h(t*) − T∥,0(t*) in h (γ = 0, N = {N_MAXWELL}, h = "
+                  f"{ctx.sizes['maxwell_h']}) vs the derived law's order at the same h"),
+            Check("finite-h law, max |z|", mx["max_z"], 0.0, Z_MAX, "abs",
+                  f"{Z_MAX:g} Monte Carlo standard errors of the control-variate residual at every (h, t)",
+                  "|mean of M_zz(t) − m_h(t; M_zz(0))| / se"),
+            Check("h → 0 order of the derived law", data["limit"]["order"], 2.0, 0.0, "abs",
+                  "exact (sympy series of the derived traceless rate minus its Landau limit)",
+                  f"leading term {data['limit']['leading_term']}"),
+            Check("Richardson order (γ = −3)", cb["order"], 2.0, Z_MAX * cb["order_se"], "abs",
+                  f"{Z_MAX:g} delta-method standard errors (per-replica differences, common random numbers)",
+                  f"p = log₂(Δ₁/Δ₂) of T∥(t*) at h = {list(H_COULOMB)}, N = {N_COULOMB}"),
+            Check("Richardson Δ₂ resolved", d2_z, Z_MAX, 0.0, "ge",
+                  f"|Δ₂| ≥ {Z_MAX:g} standard errors, else the order is not resolvable at these sizes",
+                  "|Δ₂| / se(Δ₂)"),
+        ]
+
+    def figure(self, ctx: Context, data: dict) -> Any:
+        mx, cb = data["maxwell"], data["coulomb"]
+        fig, ax = figure(1, 2)
+        energy = parse_init(INIT).energy
         tt = np.linspace(0, T_MAXWELL, 60)
-        ah, bh = (float(derived.function(k, "h")(r["h"])) for k in ("mbc.gamma0.alpha_h", "mbc.gamma0.beta_h"))
-        ax[0, 0].plot(tt, [moment_law(ah, bh, energy, np.array(r["tpar_mean"][0]), t) for t in tt], "-",
-                      color=line.get_color(), lw=0.7)
-    ax[0, 0].set_xlabel("t")
-    ax[0, 0].set_ylabel(f"T∥ (γ = 0, N = {N_MAXWELL}); lines: derived finite-h law")
-    ax[0, 0].legend(fontsize=6)
-    hs = np.array(h_maxwell)
-    ax[0, 1].errorbar(hs, mx["deviation"], Z_MAX * mx["deviation_se"], fmt="o",
-                      label=f"γ=0: T∥,h − T∥,0 at t={mx['t_star']:.3g}; p={mx['order']:.2f}±{mx['order_se']:.2f}")
-    ax[0, 1].plot(hs, mx["exact_deviation"], "k--", lw=0.7, label="derived finite-h law")
-    d = np.abs(np.diff(cb["q"]))
-    ax[0, 1].plot(np.array(cb["h"][:2]), d, "s-",
-                  label=f"γ=−3: |Q(h) − Q(h/2)|; p={cb['order']:.2f}±{cb['order_se']:.2f}")
-    ax[0, 1].set_xscale("log")
-    ax[0, 1].set_yscale("log")
-    ax[0, 1].set_xlabel("h")
-    ax[0, 1].legend(fontsize=6)
-    evidence = save_evidence(out_dir, "C4", fig, {"maxwell": mx, "coulomb": cb}, mutant)
-    return Certificate(
-        "C4", STATEMENTS["C4"][1],
-        quantity=f"fitted order p of T∥,h(t*) − T∥,0(t*) in h (γ = 0, N = {N_MAXWELL}, h = {h_maxwell}) vs the "
-                 f"derived law's order at the same h (→ 2 as h → 0: leading term {lead}); finite-h law and the "
-                 f"γ = −3 Richardson order in details",
-        measured=mx["order"], expected=mx["exact_order"],
-        tolerance=Z_MAX * mx["order_se"] if math.isfinite(mx["order_se"]) else None, relation="abs",
-        tolerance_source="5 standard errors of the weighted log-log slope (Monte Carlo errors of the per-replica "
-                         "deviations); h → 0 order of the derived law exact (sympy); finite-h law within 5 "
-                         "standard errors at every (h, t); γ = −3 Richardson "
-                         "order within 5 delta-method standard errors",
-        verdict="pass" if ok else "fail",
-        seeds=[seed, seed + 1],
-        sizes={"maxwell": {"n": N_MAXWELL, "h": list(h_maxwell), "replicas": replicas, "t_end": T_MAXWELL},
-               "coulomb": {"n": N_COULOMB, "h": cb["h"], "replicas": pick(profile, 2000, 20000), "t_end": T_COULOMB},
-               "init": INIT, "engine": "exact"},
-        evidence=evidence,
-        details={"finite_h_law_max_z": mx["max_z"], "finite_h_law_ok": law_ok,
-                 "maxwell_order": mx["order"], "maxwell_order_se": mx["order_se"], "maxwell_order_ok": order_ok,
-                 "derived_law_order_same_h": mx["exact_order"], "derived_law_limit_order": k_lim,
-                 "derived_law_leading_term": lead, "limit_order_ok": limit_ok,
-                 "richardson_order_gamma0_law": rich_gamma0,
-                 "maxwell_deviation": mx["deviation"].tolist(), "maxwell_deviation_se": mx["deviation_se"].tolist(),
-                 "coulomb_richardson_order": cb["order"], "coulomb_richardson_order_se": cb["order_se"],
-                 "coulomb_delta2": cb["delta2"], "coulomb_delta2_se": cb["delta2_se"],
-                 "coulomb_q": cb["q"], "coulomb_q_se": cb["q_se"], "coulomb_ok": rich_ok},
-    )
+        for r in mx["rows"]:
+            line = ax[0, 0].plot(r["times"], r["tpar_mean"], "o", ms=3, label=f"MC h={r['h']:g}")[0]
+            ah, bh = finite_h_rates(r["h"])
+            ax[0, 0].plot(tt, [second_moment_diagonal(ah, bh, energy, r["tpar_mean"][0], t) for t in tt], "-",
+                          color=line.get_color(), lw=0.7)
+        ax[0, 0].set_xlabel("t")
+        ax[0, 0].set_ylabel(f"T∥ (γ = 0, N = {N_MAXWELL}); lines: derived finite-h law")
+        ax[0, 0].legend(fontsize=6)
+        hs = np.array([r["h"] for r in mx["rows"]])
+        ax[0, 1].errorbar(hs, mx["deviation"], Z_MAX * mx["deviation_se"], fmt="o",
+                          label=f"γ=0: T∥,h − T∥,0 at t={mx['t_star']:.3g}; p={mx['order']:.2f}±{mx['order_se']:.2f}")
+        ax[0, 1].plot(hs, mx["exact_deviation"], "k--", lw=0.7, label="derived finite-h law")
+        ax[0, 1].plot(np.array(cb["h"][:2]), np.abs(np.diff(cb["q"])), "s-",
+                      label=f"γ=−3: |Q(h) − Q(h/2)|; p={cb['order']:.2f}±{cb['order_se']:.2f}")
+        ax[0, 1].set_xscale("log")
+        ax[0, 1].set_yscale("log")
+        ax[0, 1].set_xlabel("h")
+        ax[0, 1].set_ylabel("T∥ differences at t*")
+        ax[0, 1].legend(fontsize=6)
+        return fig
+
+    def details(self, ctx: Context, data: dict) -> dict[str, Any]:
+        mx, cb = data["maxwell"], data["coulomb"]
+        return {"derived_law_leading_term": data["limit"]["leading_term"],
+                "richardson_order_gamma0_law": data["richardson_order_gamma0_law"],
+                "maxwell_order_se": mx["order_se"], "coulomb_richardson_order_se": cb["order_se"],
+                "maxwell_deviation": mx["deviation"].tolist(), "maxwell_deviation_se": mx["deviation_se"].tolist(),
+                "coulomb_delta2": cb["delta2"], "coulomb_delta2_se": cb["delta2_se"],
+                "coulomb_q": cb["q"], "coulomb_q_se": cb["q_se"], "n_maxwell": N_MAXWELL, "n_coulomb": N_COULOMB,
+                "t_end_maxwell": T_MAXWELL, "t_end_coulomb": T_COULOMB, "init": INIT, "engine": "exact"}
+
+    def seeds(self, ctx: Context) -> list[int]:
+        return [ctx.seed, ctx.seed + 1]

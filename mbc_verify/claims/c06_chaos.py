@@ -9,19 +9,20 @@ of every replica (the particles are exchangeable). Per replica, with S₁ = Σ_i
     Cov = E[A] − E[B]²,
 
 estimated by the replica means (E[B]² corrected by Var(B)/R for the bias of the squared mean) with the
-delta-method standard error sqrt((Var A − 4 μ_B Cov(A, B) + 4 μ_B² Var B) / R). Because A − B² is the
+delta-method standard error sqrt((Var A − 4 μ_B Cov(A, B) + 4 μ_B² Var B) / R)
+(:func:`mbc_verify.stats.pair_covariance`, :func:`mbc_verify.stats.covariance_estimate`). Because A − B² is the
 difference of two O(1) quantities whose O(1) parts cancel, this estimator has a relative error that does not
 grow with N (Var B = O(1/N)), which makes a slope in N measurable.
 
 Certified: the exponent p of the asymptotic expansion Cov = C N^p (1 + d/N + O(N⁻²)) — fitted by weighted least
-squares as log|Cov| = log C + p log N + d/N, weights from the relative standard errors, over N ∈ {8, …, 128}
-(quick) or {16, …, 256} (full: its smaller Monte Carlo errors would otherwise resolve the O(N⁻²) term at N = 8);
-the d/N term absorbs the next order of the expansion, which at N = 8 is still a 30 % effect, so a plain log-log
-slope would be biased towards 0 — satisfies |p + 1| ≤ 5 standard errors of p, and every |Cov| is resolved
-(|Cov| ≥ 5 standard errors, one sign, so that its logarithm is meaningful). The plain log-log slope is reported
-in the details. The anisotropic start ``bimaxwellian:2,0.5`` makes φ = v_z² a non-conserved observable
-(Σ|v_i|² is conserved, so φ = |v|² would give Cov = −Var|v|²/(N − 1) identically, by exchangeability alone;
-v_z² is not constrained that way).
+squares as log|Cov| = log C + p log N + d/N (:func:`mbc_verify.stats.fit_exponent`), weights from the relative
+standard errors, over N ∈ {8, …, 128} (quick) or {16, …, 256} (full: its smaller Monte Carlo errors would otherwise
+resolve the O(N⁻²) term at N = 8); the d/N term absorbs the next order of the expansion, which at N = 8 is still a
+30 % effect, so a plain log-log slope would be biased towards 0 — satisfies |p + 1| ≤ 5 standard errors of p,
+and every |Cov| is resolved (|Cov| ≥ 5 standard errors, one sign, so that its logarithm is meaningful). The plain
+log-log slope is reported in the details. The anisotropic start ``bimaxwellian:2,0.5`` makes φ = v_z² a
+non-conserved observable (Σ|v_i|² is conserved, so φ = |v|² would give Cov = −Var|v|²/(N − 1) identically, by
+exchangeability alone; v_z² is not constrained that way).
 
 Exchangeability: the all-pairs estimator presumes that every pair has the same law. The covariance over the
 pairs of adjacent labels (i, i+1 mod N) — labelled pairs like the SPEC's v_1, v_2, averaged over i for power — is
@@ -37,16 +38,17 @@ chaotic structure, and are not expected to fail it.
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
-from ..certificate import Certificate
-from ..mbc.ensemble import replica_seed, run_states
-from ..mbc.initial import sample_initial
-from ..stats import fit_power_law
-from .common import figure, pick, save_evidence
-from .registry import STATEMENTS, claim
+from ..certificate import Check
+from ..mbc.ensemble import ensemble_states
+from ..stats import covariance_estimate, fit_exponent, fit_power_law, pair_covariance
+from .base import Claim, Context
+from .common import figure
+from .registry import register
 
 INIT = "bimaxwellian:2,0.5"
 GAMMA = 0.0
@@ -54,6 +56,7 @@ H = 0.5
 T_END = 0.2  # traceless relaxation time 1/6 at γ = 0: mid-relaxation, far from both data and equilibrium
 SNAPSHOTS = 3  # t = 0, T/2, T
 Z_MAX = 5.0
+SEED_STRIDE = 104729  # the runs at N use the master seed + SEED_STRIDE · N
 
 
 def pair_sums(states: np.ndarray) -> np.ndarray:
@@ -64,113 +67,115 @@ def pair_sums(states: np.ndarray) -> np.ndarray:
                     axis=-1)
 
 
-def pair_covariance(s1: np.ndarray, s2: np.ndarray, n: int) -> tuple[float, float]:
-    """(Cov, standard error) of φ(v_i), φ(v_j), i ≠ j, from per-replica sums S₁, S₂ (module docstring)."""
-    return covariance_estimate((s1 * s1 - s2) / (n * (n - 1)), s1 / n)
+def covariances_at(n: int, replicas: int, seed: int, mutant: str | None) -> dict:
+    """All-pairs and adjacent-label Cov(φ(v_i), φ(v_j)) with standard errors at every snapshot, for one N."""
+    times, states = ensemble_states(GAMMA, H, n, T_END, replicas=replicas, init=INIT, engine="exact",
+                                    snapshots=SNAPSHOTS, seed=seed, mutant=mutant)
+    sums = pair_sums(states)
+    out = {"times": times, "cov": [], "stderr": [], "cov_adjacent": [], "stderr_adjacent": []}
+    for k in range(SNAPSHOTS):
+        cov, se = pair_covariance(sums[:, k, 0], sums[:, k, 1], n)
+        cov_adj, se_adj = covariance_estimate(sums[:, k, 2] / n, sums[:, k, 0] / n)
+        for key, x in (("cov", cov), ("stderr", se), ("cov_adjacent", cov_adj), ("stderr_adjacent", se_adj)):
+            out[key].append(x)
+    return out
 
 
-def covariance_estimate(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """(E[A] − E[B]², delta-method standard error) from per-replica A (mean of φφ over a set of pairs) and B."""
-    r = a.size
-    mu_a, mu_b = a.mean(), b.mean()
-    var_a, var_b = a.var(ddof=1), b.var(ddof=1)
-    cov_ab = np.cov(a, b, ddof=1)[0, 1]
-    cov = mu_a - (mu_b * mu_b - var_b / r)
-    se = math.sqrt(max(var_a - 4 * mu_b * cov_ab + 4 * mu_b * mu_b * var_b, 0.0) / r)
-    return float(cov), float(se)
+def exponent_fits(ns: np.ndarray, cov: np.ndarray, se: np.ndarray) -> dict:
+    """The fit log|Cov| = a + p log N + d/N and the plain log-log slope (NaN when a covariance is 0)."""
+    if not np.all(cov != 0):
+        return {"slope": math.nan, "slope_stderr": math.nan, "chi2": math.nan, "coef": None, "plain_slope": math.nan,
+                "plain_intercept": math.nan}
+    plain = fit_power_law(ns, np.abs(cov), se / np.abs(cov))
+    slope, slope_se, chi2, coef = fit_exponent(ns, np.abs(cov), se / np.abs(cov))
+    return {"slope": slope, "slope_stderr": slope_se, "chi2": chi2, "coef": coef, "plain_slope": plain.slope,
+            "plain_intercept": plain.intercept}
 
 
-def fit_exponent(n: np.ndarray, y: np.ndarray, sigma_rel: np.ndarray) -> tuple[float, float, float, np.ndarray]:
-    """Weighted least squares of log y = a + p log n + d/n (weights 1/sigma_rel²); returns (p, se(p), χ², (a, p, d)).
-    """
-    x = np.stack([np.ones_like(n, dtype=float), np.log(n), 1.0 / n], axis=1)
-    w = 1.0 / np.asarray(sigma_rel, dtype=float) ** 2
-    cov = np.linalg.inv(x.T @ (w[:, None] * x))
-    beta = cov @ (x.T @ (w * np.log(y)))
-    chi2 = float((w * (np.log(y) - x @ beta) ** 2).sum())
-    return float(beta[1]), float(math.sqrt(cov[1, 1])), chi2, beta
+@register
+class Chaos(Claim):
+    """C6 (module docstring)."""
 
+    claim_id = "C6"
+    uses = ("mbc",)
+    catches = ("one_sided_rotation", "frozen_partners")
+    sizes = {"quick": {"n": [8, 16, 32, 64, 128], "replicas": 1000},
+             "full": {"n": [16, 32, 64, 128, 256], "replicas": 10000}}
+    primary = "covariance exponent in N"
 
-def covariances(n_values: tuple[int, ...], replicas: int, seed: int, mutant: str | None) -> dict:
-    """Cov and its standard error at every snapshot for every N."""
-    times = np.linspace(0.0, T_END, SNAPSHOTS)
-    cov = np.empty((len(n_values), SNAPSHOTS))
-    se = np.empty_like(cov)
-    cov_adj = np.empty_like(cov)
-    se_adj = np.empty_like(cov)
-    for a, n in enumerate(n_values):
-        seeds = np.array([replica_seed(seed + 104729 * n, r) for r in range(replicas)], dtype=np.int64)
-        v0 = np.stack([sample_initial(INIT, n, int(s)) for s in seeds])
-        sums = pair_sums(run_states(v0, seeds, times, GAMMA, H, engine="exact", mutant=mutant))
-        for k in range(SNAPSHOTS):
-            cov[a, k], se[a, k] = pair_covariance(sums[:, k, 0], sums[:, k, 1], n)
-            cov_adj[a, k], se_adj[a, k] = covariance_estimate(sums[:, k, 2] / n, sums[:, k, 0] / n)
-    return {"times": times, "n": np.array(n_values), "cov": cov, "stderr": se, "cov_adjacent": cov_adj,
-            "stderr_adjacent": se_adj}
+    def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
+        return {f"N={n}": {"n": n, "seed_offset": SEED_STRIDE * n} for n in ctx.sizes["n"]}
 
+    def run_unit(self, ctx: Context, **params: Any) -> dict:
+        return covariances_at(params["n"], ctx.sizes["replicas"], ctx.seed + params["seed_offset"], ctx.mutant)
 
-@claim("C6", uses=("mbc",))
-def certify_chaos(profile: str, seed: int, out_dir: Path, mutant: str | None) -> Certificate:
-    n_values = pick(profile, (8, 16, 32, 64, 128), (16, 32, 64, 128, 256))
-    replicas = pick(profile, 1000, 10000)
-    res = covariances(n_values, replicas, seed, mutant)
-    ns = res["n"].astype(float)
-    cov, se = res["cov"][:, -1], res["stderr"][:, -1]
-    resolved = bool(np.all(np.abs(cov) >= Z_MAX * se))
-    same_sign = bool(np.all(cov > 0) or np.all(cov < 0))
-    if np.all(cov != 0):
-        fit = fit_power_law(ns, np.abs(cov), se / np.abs(cov))
-        slope, slope_se, chi2, coef = fit_exponent(ns, np.abs(cov), se / np.abs(cov))
-    else:
-        slope, slope_se, chi2 = math.nan, math.nan, math.nan
-    slope_ok = math.isfinite(slope) and abs(slope + 1.0) <= Z_MAX * slope_se
-    # exchangeability: pairs of adjacent labels (i, i+1) have the all-pairs covariance (a defect that ties particles
-    # to fixed partners keeps the all-pairs average O(1/N) while labelled pairs stay correlated at O(1)); the two
-    # estimates share replicas, so the combined error hypot(se_adj, se) is conservative only up to their correlation
-    z_adj = np.abs(res["cov_adjacent"][:, -1] - cov) / np.hypot(res["stderr_adjacent"][:, -1], se)
-    exchangeable = bool(np.all(z_adj <= Z_MAX))
-    ok = slope_ok and resolved and same_sign and exchangeable
+    def combine(self, ctx: Context, results: Mapping[str, Any]) -> dict:
+        runs = [results[f"N={n}"] for n in ctx.sizes["n"]]
+        res = {"times": runs[0]["times"], "n": np.array(ctx.sizes["n"]),
+               **{k: np.array([r[k] for r in runs]) for k in ("cov", "stderr", "cov_adjacent", "stderr_adjacent")}}
+        ns = res["n"].astype(float)
+        cov, se = res["cov"][:, -1], res["stderr"][:, -1]
+        # exchangeability: pairs of adjacent labels (i, i+1) have the all-pairs covariance (a defect that ties
+        # particles to fixed partners keeps the all-pairs average O(1/N) while labelled pairs stay correlated at
+        # O(1)); the two estimates share replicas, so the combined error hypot(se_adj, se) is conservative only up
+        # to their correlation
+        z_adj = np.abs(res["cov_adjacent"][:, -1] - cov) / np.hypot(res["stderr_adjacent"][:, -1], se)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            resolved_z = np.where(se > 0, np.abs(cov) / np.where(se > 0, se, 1.0), math.inf)
+        return {**res, **exponent_fits(ns, cov, se), "z_adjacent": z_adj, "resolved_z": resolved_z,
+                "off_sign": int(min(np.sum(cov <= 0), np.sum(cov >= 0)))}
 
-    fig, ax = figure(1, 2)
-    ax[0, 0].errorbar(ns, np.abs(cov), Z_MAX * se, fmt="o", label=f"|Cov(v₁z², v₂z²)| at t = {T_END:g} (bars 5σ)")
-    if math.isfinite(slope):
-        ax[0, 0].plot(ns, np.exp(fit.intercept) * ns**fit.slope, "k:", label=f"plain log-log slope {fit.slope:.3f}")
-        ax[0, 0].plot(ns, np.abs(cov[-1]) * (ns / ns[-1]) ** -1.0, "k--", lw=0.7, label="∝ 1/N")
-        nn = np.geomspace(ns[0], ns[-1], 50)
-        ax[0, 0].plot(nn, np.exp(coef[0] + coef[1] * np.log(nn) + coef[2] / nn), "r-", lw=0.8,
-                      label=f"fit C N^p e^(d/N): p = {slope:.3f} ± {slope_se:.3f}")
-    ax[0, 0].set_xscale("log")
-    ax[0, 0].set_yscale("log")
-    ax[0, 0].set_xlabel("N")
-    ax[0, 0].legend(fontsize=7)
-    for a, n in enumerate(n_values):
-        ax[0, 1].errorbar(res["times"], (n - 1) * res["cov"][a], (n - 1) * Z_MAX * res["stderr"][a], fmt="o-",
-                          ms=3, label=f"N={n}")
-    ax[0, 1].set_xlabel("t")
-    ax[0, 1].set_ylabel("(N−1) Cov(v₁z², v₂z²)")
-    ax[0, 1].legend(fontsize=6)
-    evidence = save_evidence(out_dir, "C6", fig, res, mutant)
-    return Certificate(
-        "C6", STATEMENTS["C6"][1],
-        quantity=f"fitted exponent p of |Cov(v₁z², v₂z²)| ∝ N^p (1 + d/N) at t = {T_END:g} (γ = {GAMMA:g}, h = {H:g}, "
-                 f"init {INIT})",
-        measured=slope, expected=-1.0, tolerance=Z_MAX * slope_se if math.isfinite(slope_se) else None,
-        relation="abs",
-        tolerance_source="5 standard errors of p in the weighted fit log|Cov| = a + p log N + d/N; weights from the "
-                         "delta-method standard error of the covariance estimator over replicas; every |Cov| "
-                         "must also be resolved (≥ 5 standard errors) with one sign, and pairs of adjacent labels "
-                         "(i, i+1) must have the all-pairs covariance within 5 combined standard errors "
-                         "(exchangeability)",
-        verdict="pass" if ok else "fail",
-        seeds=[seed], sizes={"n_values": list(n_values), "replicas": replicas, "t_end": T_END, "h": H,
-                             "gamma": GAMMA, "init": INIT, "engine": "exact"},
-        evidence=evidence,
-        details={"cov": cov.tolist(), "cov_stderr": se.tolist(), "scaled_cov_(N-1)": ((ns - 1) * cov).tolist(),
-                 "all_resolved": resolved, "one_sign": same_sign, "slope_ok": slope_ok, "slope_stderr": slope_se,
-                 "adjacent_labels_cov": res["cov_adjacent"][:, -1].tolist(),
-                 "adjacent_labels_cov_stderr": res["stderr_adjacent"][:, -1].tolist(),
-                 "adjacent_vs_all_pairs_max_z": float(z_adj.max()), "exchangeable": exchangeable,
-                 "fit_chi2": chi2, "fit_dof": len(n_values) - 3,
-                 "plain_loglog_slope": fit.slope if math.isfinite(slope) else math.nan,
-                 "cov_at_t0": res["cov"][:, 0].tolist(), "cov_at_t0_stderr": res["stderr"][:, 0].tolist()},
-    )
+    def checks(self, ctx: Context, data: dict) -> list[Check]:
+        return [
+            Check(self.primary, data["slope"], -1.0, Z_MAX * data["slope_stderr"], "abs",
+                  f"{Z_MAX:g} standard errors of p in the weighted fit log|Cov| = a + p log N + d/N; weights from the "
+                  "delta-method standard error of the covariance estimator over replicas",
+                  f"fitted exponent p of |Cov(v₁z², v₂z²)| ∝ N^p (1 + d/N) at t = {T_END:g} (γ = {GAMMA:g}, "
+                  f"h = {H:g}, init {INIT})"),
+            Check("covariances resolved, min |Cov|/se", float(data["resolved_z"].min()), Z_MAX, 0.0, "ge",
+                  f"every |Cov| ≥ {Z_MAX:g} standard errors, so that its logarithm is meaningful",
+                  f"min over N of |Cov| / se at t = {T_END:g}"),
+            Check("covariances off the common sign", data["off_sign"], 0.0, 0.0, "abs",
+                  "every covariance has one sign (a count: exact)",
+                  "number of N whose Cov does not have the sign shared by the others"),
+            Check("exchangeability, max |z|", float(data["z_adjacent"].max()), 0.0, Z_MAX, "abs",
+                  f"{Z_MAX:g} combined standard errors hypot(se_adjacent, se_all) of the difference",
+                  "|Cov over adjacent labels (i, i+1) − all-pairs Cov| / combined se, max over N"),
+        ]
+
+    def figure(self, ctx: Context, data: dict) -> Any:
+        ns = data["n"].astype(float)
+        cov, se, slope = data["cov"][:, -1], data["stderr"][:, -1], data["slope"]
+        fig, ax = figure(1, 2)
+        ax[0, 0].errorbar(ns, np.abs(cov), Z_MAX * se, fmt="o", label=f"|Cov(v₁z², v₂z²)| at t = {T_END:g} (bars 5σ)")
+        if math.isfinite(slope):
+            ax[0, 0].plot(ns, np.exp(data["plain_intercept"]) * ns ** data["plain_slope"], "k:",
+                          label=f"plain log-log slope {data['plain_slope']:.3f}")
+            ax[0, 0].plot(ns, np.abs(cov[-1]) * (ns / ns[-1]) ** -1.0, "k--", lw=0.7, label="∝ 1/N")
+            nn = np.geomspace(ns[0], ns[-1], 50)
+            coef = data["coef"]
+            ax[0, 0].plot(nn, np.exp(coef[0] + coef[1] * np.log(nn) + coef[2] / nn), "r-", lw=0.8,
+                          label=f"fit C N^p e^(d/N): p = {slope:.3f} ± {data['slope_stderr']:.3f}")
+        ax[0, 0].set_xscale("log")
+        ax[0, 0].set_yscale("log")
+        ax[0, 0].set_xlabel("N")
+        ax[0, 0].set_ylabel("|Cov|")
+        ax[0, 0].legend(fontsize=7)
+        for a, n in enumerate(data["n"]):
+            ax[0, 1].errorbar(data["times"], (n - 1) * data["cov"][a], (n - 1) * Z_MAX * data["stderr"][a],
+                              fmt="o-", ms=3, label=f"N={n}")
+        ax[0, 1].set_xlabel("t")
+        ax[0, 1].set_ylabel("(N−1) Cov(v₁z², v₂z²)")
+        ax[0, 1].legend(fontsize=6)
+        return fig
+
+    def details(self, ctx: Context, data: dict) -> dict[str, Any]:
+        ns = data["n"].astype(float)
+        cov = data["cov"][:, -1]
+        return {"cov": cov.tolist(), "cov_stderr": data["stderr"][:, -1].tolist(),
+                "scaled_cov_(N-1)": ((ns - 1) * cov).tolist(), "slope_stderr": data["slope_stderr"],
+                "adjacent_labels_cov": data["cov_adjacent"][:, -1].tolist(),
+                "adjacent_labels_cov_stderr": data["stderr_adjacent"][:, -1].tolist(),
+                "fit_chi2": data["chi2"], "fit_dof": len(ns) - 3, "plain_loglog_slope": data["plain_slope"],
+                "cov_at_t0": data["cov"][:, 0].tolist(), "cov_at_t0_stderr": data["stderr"][:, 0].tolist(),
+                "t_end": T_END, "h": H, "gamma": GAMMA, "init": INIT, "engine": "exact"}

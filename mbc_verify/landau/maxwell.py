@@ -9,6 +9,8 @@ Closed moment equations (mass 1, zero momentum; rates from the sympy derivations
 Exact solutions: with c = 3α + β,  tr M(t) = tr M₀ e^{ct} and
 
     M(t) = e^{βt} M₀ + (tr M₀ / 3)(e^{ct} - e^{βt}) I,
+    M_kk(t) = −αE/β + (M_kk(0) + αE/β) e^{βt}   when the energy E = tr M is conserved (c = 0; any rates α, β of
+                                               this closed form, e.g. the finite-h MBC ones ``mbc.gamma0.*_h``),
     m4(t) = e^{κt} m4(0) + ∫₀ᵗ e^{κ(t-s)} R(0, E(s), M2(s)) ds,   κ = ∂R/∂m4,
 
 the integral done symbolically by sympy (sums of exponentials) once and cached.
@@ -32,11 +34,11 @@ from scipy import integrate
 
 from ..initial import bkw_coefficients, parse_init
 from ..mutants import check_mutant
-from ..validation import check_array, check_gamma, check_int, check_nonnegative, check_positive
+from ..validation import check_array, check_gamma, check_int, check_nonnegative, check_positive, check_real
 from .densities import bkw_radial
 
 __all__ = ["bkw_density", "bkw_k", "bkw_moment4", "bkw_entropy", "bkw_fisher", "bkw_solution", "moment4_exact",
-           "moment4_rhs", "second_moment_exact", "second_moment_rates", "solve_maxwell"]
+           "moment4_rhs", "second_moment_diagonal", "second_moment_exact", "second_moment_rates", "solve_maxwell"]
 
 
 def _derived():  # noqa: ANN202 — the derived-constants module of proofs_checks, imported when first needed
@@ -61,6 +63,22 @@ def second_moment_exact(m0: np.ndarray, t: np.ndarray | float) -> np.ndarray:
     eb = np.exp(beta * t)[..., None, None]
     ec = np.exp(c * t)[..., None, None]
     return eb * m0 + (np.trace(m0) / 3.0) * (ec - eb) * np.eye(3)
+
+
+def second_moment_diagonal(alpha: float, beta: float, energy: float, m0: np.ndarray | float,
+                           t: float) -> np.ndarray:
+    """A diagonal entry m = M_kk(t) of dM/dt = α tr(M) I + β M at conserved energy tr M = E: the solution of
+    dm/dt = α E + β m, m(t) = −αE/β + (m0 + αE/β) e^{βt} (elementwise in ``m0``, e.g. one M_kk(0) per replica).
+
+    With the Landau rates (:func:`second_moment_rates`) it is the (k, k) entry of :func:`second_moment_exact`
+    (3α + β = 0); with the finite-h MBC rates (derived keys ``mbc.gamma0.alpha_h``, ``mbc.gamma0.beta_h``) it is
+    E[M_kk(t) | V_0] of the MBC process at γ = 0, any N (claim C4).
+    """
+    beta = check_real("beta", beta)
+    if beta == 0.0:
+        raise ValueError("beta: must be non-zero (the relaxation rate of the closed second moment), got 0.0")
+    fixed = -check_real("alpha", alpha) * check_real("energy", energy) / beta
+    return fixed + (np.asarray(m0, dtype=np.float64) - fixed) * math.exp(beta * check_real("t", t))
 
 
 @cache
