@@ -48,10 +48,8 @@ import numpy as np
 from .. import derived
 from ..certificate import Check
 from ..legendre import legendre
-from ..mbc.angles import legendre_mean
 from ..mbc.ensemble import run_ensemble
-from ..mbc.probes import zonal_generator
-from ..mbc.rates import lambda_h
+from ..mbc.probes import n2_legendre_decay, zonal_generator
 from ..stats import fit_line, fit_power_law, max_abs_z
 from .base import Claim, Context
 from .common import figure
@@ -120,8 +118,7 @@ def n2_law(engine: str, gamma: float, h: float, replicas: int, seed: int, mutant
                        snapshots=5, seed=seed, mutant=mutant, observables=("legendre",))
     idx = [1, 2, 4]  # τ/4, τ/2, τ
     t = res["times"][idx]
-    lam = lambda_h(R_N2, gamma, h, 0, 0)
-    exp_ = np.array([[math.exp(-lam * ti * (1.0 - legendre_mean(0, h, ell))) for ell in ELLS] for ti in t])
+    exp_ = np.array([[n2_legendre_decay(R_N2, ti, ell, gamma, h) for ell in ELLS] for ti in t])
     mean = res["legendre"][idx][:, : len(ELLS)]
     se = res["legendre_se"][idx][:, : len(ELLS)]
     return {"engine": engine, "gamma": gamma, "h": h, "times": t, "measured": mean, "stderr": se,

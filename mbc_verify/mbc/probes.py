@@ -5,6 +5,8 @@ code itself, so that callers never handle kernel codes.
 
 - :func:`zonal_generator`: the MBC generator of one pair applied to a zonal harmonic (docs/spec.md §3),
   with the library's rotation and rate;
+- :func:`n2_legendre_decay`: the exact N = 2 law E[P_ℓ(û₀·û_t)] = exp(−λ_h(|u|) t (1 − m_ℓ)) (docs/spec.md eq. (29)),
+  from the library's rate and one-jump eigenvalues;
 - :func:`drift_walks`: long sequences of random-pair jumps (the engines' single jump routine
   :func:`mbc_verify.mbc.kernel.random_jump`), with the drift of energy and momentum measured by error-free sums
   (:mod:`mbc_verify.exact_sums`);
@@ -25,11 +27,12 @@ from ..exact_sums import exact_energy, exact_momentum
 from ..legendre import legendre
 from ..mutants import Defect, defect
 from ..validation import check_array, check_grazing, check_int, check_seed
+from .angles import legendre_mean
 from .kernel import frame, random_jump, rotate
 from .rates import lambda_h
 from .rng import stream_key, substream, uniform
 
-__all__ = ["drift_walks", "kernel_jumps", "mpmath_replay", "zonal_generator"]
+__all__ = ["drift_walks", "kernel_jumps", "mpmath_replay", "n2_legendre_decay", "zonal_generator"]
 
 
 def zonal_generator(u: np.ndarray, e: np.ndarray, ell: int, gamma: float, h: float, mutant: str | None = None,
@@ -49,6 +52,12 @@ def zonal_generator(u: np.ndarray, e: np.ndarray, ell: int, gamma: float, h: flo
         up = np.array(rotate(u[0], u[1], u[2], math.cos(h), math.sin(h), math.cos(a), math.sin(a)))
         acc += legendre(ell, float(up @ e) / float(np.linalg.norm(up))) - phi0
     return lambda_h(r, gamma, h, 0, defect(mutant, "mbc")) * acc / nodes
+
+
+def n2_legendre_decay(r: float, t: float, ell: int, gamma: float, h: float) -> float:
+    """E[P_ℓ(û₀·û_t)] = exp(−λ_h(r) t (1 − m_ℓ)) for N = 2 with |u| = r, fixed kernel (m_ℓ = P_ℓ(cos h)), the
+    correct rate (no planted defect): the law a claim compares an engine with."""
+    return math.exp(-lambda_h(r, gamma, h, 0, defect(None, "mbc")) * t * (1.0 - legendre_mean(0, h, ell)))
 
 
 # ---------------------------------------------------------------- random-pair jump walks
