@@ -56,6 +56,10 @@ def _certify_parser(sub: Any) -> None:
     c.add_argument("--json", dest="json_file", default=None, help="also write the JSON report to this file")
     c.add_argument("--matrix", action="store_true",
                    help="also run every claim under every mutant and put the mutation matrix in the reports")
+    c.add_argument("--resume", action="store_true",
+                   help="reuse the units an earlier run into the same --out completed (same code and parameters)")
+    c.add_argument("--scheduler", default=None,
+                   help="run the units on Dask: local[:WORKERS] or tcp://HOST:PORT (extra [distributed])")
 
 
 def _simulate_parser(sub: Any) -> None:
@@ -141,11 +145,14 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     _check_outputs(args)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=_console(stderr=True), transient=True) as prog:
-        task = prog.add_task("certify", total=len(ids))
+        task = prog.add_task("certify", total=None)
+
+        def on_unit(done: int, total: int, label: str) -> None:
+            prog.update(task, completed=done, total=total, description=f"certify: {label}")
+
         certs = certify(args.profile, ids, seed=args.seed, out_dir=args.out_dir, mutant=args.mutant,
-                        json_file=args.json_file, matrix=args.matrix,
-                        on_start=lambda cid: prog.update(task, description=f"certify {cid}"),
-                        on_done=lambda _c: prog.advance(task))
+                        json_file=args.json_file, matrix=args.matrix, resume=args.resume, scheduler=args.scheduler,
+                        on_unit=on_unit)
     table = Table(title=f"mbc-verify certify ({args.profile}" + (f", mutant {args.mutant}" if args.mutant else "")
                   + ")")
     for h in HEADER:

@@ -69,9 +69,9 @@ class InitSpec:
 
 
 def parse_init(spec: str | InitSpec, name: str = "init") -> InitSpec:
-    """Parse ``NAME[:ARGS]`` into an :class:`InitSpec`; raise ``ValueError`` naming ``init`` on bad input.
+    """Parse ``NAME[:ARGS]`` into an :class:`InitSpec`; raise ArgumentError naming ``init`` on bad input.
 
-    ``bkw:K0`` needs K0 in the positivity range [3/5, 1] derived in proofs_checks (SPEC §4); that range is
+    ``bkw:K0`` needs K0 in the positivity range [3/5, 1] derived in proofs_checks (docs/spec.md §4); that range is
     checked where the BKW coefficients are used, here only K0 > 0.
     """
     if isinstance(spec, InitSpec):
@@ -83,36 +83,52 @@ def parse_init(spec: str | InitSpec, name: str = "init") -> InitSpec:
     head = head.strip().lower()
     if head not in NAMES:
         raise ArgumentError(name, f"{name}: unknown initial data {head!r}; known: {', '.join(NAMES)}")
-    args: list[float] = []
-    if tail.strip():
-        for k, tok in enumerate(tail.split(",")):
-            try:
-                x = float(tok)
-            except ValueError:
-                raise ArgumentError(name, f"{name}: argument {k + 1} of {head!r} is not a number: {tok!r}") from None
-            args.append(x)
+    args = _numbers(name, head, tail)
     if head == "mixture":
-        if len(args) < 2 or len(args) % 2:
-            raise ArgumentError(name, f"{name}: mixture needs pairs W1,T1[,W2,T2,...], got {len(args)} numbers")
-        for k in range(0, len(args), 2):
-            check_positive(f"{name} (mixture weight W{k // 2 + 1})", args[k])
-            check_positive(f"{name} (mixture temperature T{k // 2 + 1})", args[k + 1])
-        for label, xs in (("weights", args[0::2]), ("temperatures", args[1::2])):
-            if max(xs) > SPREAD_MAX * min(xs):
-                raise ArgumentError(name, f"{name}: the mixture {label} must lie within a factor {SPREAD_MAX:g} of "
-                                          f"each other, got {xs}")
+        _check_mixture(name, args)
     else:
-        want = _ARITY[head]
-        if len(args) != want:
-            form = {"bimaxwellian": "bimaxwellian:TPAR,TPERP", "bkw": "bkw:K0"}.get(head, head)
-            raise ArgumentError(name, f"{name}: {head!r} takes {want} argument(s) ({form}), got {len(args)}")
-        labels = {"bimaxwellian": ("TPAR", "TPERP"), "bkw": ("K0",)}.get(head, ())
-        for lab, x in zip(labels, args, strict=True):
-            check_positive(f"{name} ({lab})", x)
-    spec = InitSpec(head, tuple(args))
-    if not math.isfinite(spec.energy):
-        raise ArgumentError(name, f"{name}: the energy of {str(spec)!r} overflows float64")
-    return spec
+        _check_arity(name, head, args)
+    out = InitSpec(head, tuple(args))
+    if not math.isfinite(out.energy):
+        raise ArgumentError(name, f"{name}: the energy of {str(out)!r} overflows float64")
+    return out
+
+
+def _numbers(name: str, head: str, tail: str) -> list[float]:
+    """The comma-separated numbers after the colon."""
+    if not tail.strip():
+        return []
+    args = []
+    for k, tok in enumerate(tail.split(",")):
+        try:
+            args.append(float(tok))
+        except ValueError:
+            raise ArgumentError(name, f"{name}: argument {k + 1} of {head!r} is not a number: {tok!r}") from None
+    return args
+
+
+def _check_mixture(name: str, args: list[float]) -> None:
+    """Pairs (W_k, T_k) > 0, finite, the weights and the temperatures each within :data:`SPREAD_MAX`."""
+    if len(args) < 2 or len(args) % 2:
+        raise ArgumentError(name, f"{name}: mixture needs pairs W1,T1[,W2,T2,...], got {len(args)} numbers")
+    for k in range(0, len(args), 2):
+        check_positive(f"{name} (mixture weight W{k // 2 + 1})", args[k])
+        check_positive(f"{name} (mixture temperature T{k // 2 + 1})", args[k + 1])
+    for label, xs in (("weights", args[0::2]), ("temperatures", args[1::2])):
+        if max(xs) > SPREAD_MAX * min(xs):
+            raise ArgumentError(name, f"{name}: the mixture {label} must lie within a factor {SPREAD_MAX:g} of "
+                                      f"each other, got {xs}")
+
+
+def _check_arity(name: str, head: str, args: list[float]) -> None:
+    """The number of arguments of ``head`` and their positivity."""
+    want = _ARITY[head]
+    if len(args) != want:
+        form = {"bimaxwellian": "bimaxwellian:TPAR,TPERP", "bkw": "bkw:K0"}.get(head, head)
+        raise ArgumentError(name, f"{name}: {head!r} takes {want} argument(s) ({form}), got {len(args)}")
+    labels = {"bimaxwellian": ("TPAR", "TPERP"), "bkw": ("K0",)}.get(head, ())
+    for lab, x in zip(labels, args, strict=True):
+        check_positive(f"{name} ({lab})", x)
 
 
 @cache

@@ -71,39 +71,54 @@ def replica_seeds(seed: int, r0: int, r1: int) -> np.ndarray:
 
 
 @njit(cache=True)
+def _legendre_features(v: np.ndarray, u0: np.ndarray, out: np.ndarray, k: int) -> int:
+    """P_ℓ(û₀·û_t), ℓ = 1..LEGENDRE_MAX, for u = v_0 − v_1, into out[k:]; returns the next index."""
+    r, nx, ny, nz = frame(v[0, 0] - v[1, 0], v[0, 1] - v[1, 1], v[0, 2] - v[1, 2])[:4]
+    x = nx * u0[0] + ny * u0[1] + nz * u0[2]
+    p_prev = 1.0
+    p_cur = x
+    for ell in range(1, LEGENDRE_MAX + 1):
+        out[k] = p_cur
+        k += 1
+        p_prev, p_cur = p_cur, next_legendre(ell, x, p_cur, p_prev)
+    return k
+
+
+@njit(cache=True)
+def _moment_features(code: int, m: np.ndarray, p: np.ndarray, e: float, m4: float, out: np.ndarray, k: int) -> int:
+    """The moment observables (codes 0–4) into out[k:]; returns the next index."""
+    if code == 0:
+        for a in range(3):
+            for b in range(3):
+                out[k] = m[a, b]
+                k += 1
+    elif code == 1:
+        for a in range(3):
+            out[k] = p[a]
+            k += 1
+    elif code == 2:
+        out[k] = e
+        k += 1
+    elif code == 3:
+        out[k] = m4
+        k += 1
+    else:
+        out[k] = m[2, 2]
+        out[k + 1] = 0.5 * (m[0, 0] + m[1, 1])
+        k += 2
+    return k
+
+
+@njit(cache=True)
 def _features(v: np.ndarray, u0: np.ndarray, codes: np.ndarray, out: np.ndarray) -> None:
     """Write the selected observables of ``v`` into ``out`` (flattened, in the order of ``codes``)."""
     m, p, e, m4 = moments(v)
     k = 0
     for code in codes:
-        if code == 0:
-            for a in range(3):
-                for b in range(3):
-                    out[k] = m[a, b]
-                    k += 1
-        elif code == 1:
-            for a in range(3):
-                out[k] = p[a]
-                k += 1
-        elif code == 2:
-            out[k] = e
-            k += 1
-        elif code == 3:
-            out[k] = m4
-            k += 1
-        elif code == 4:
-            out[k] = m[2, 2]
-            out[k + 1] = 0.5 * (m[0, 0] + m[1, 1])
-            k += 2
+        if code <= 4:
+            k = _moment_features(code, m, p, e, m4, out, k)
         elif code == 5:
-            r, nx, ny, nz = frame(v[0, 0] - v[1, 0], v[0, 1] - v[1, 1], v[0, 2] - v[1, 2])[:4]
-            x = nx * u0[0] + ny * u0[1] + nz * u0[2]
-            p_prev = 1.0
-            p_cur = x
-            for ell in range(1, LEGENDRE_MAX + 1):
-                out[k] = p_cur
-                k += 1
-                p_prev, p_cur = p_cur, next_legendre(ell, x, p_cur, p_prev)
+            k = _legendre_features(v, u0, out, k)
         else:
             s0 = v[0, 0] ** 2 + v[0, 1] ** 2 + v[0, 2] ** 2
             s1 = v[1, 0] ** 2 + v[1, 1] ** 2 + v[1, 2] ** 2
