@@ -25,3 +25,45 @@ def make_claim(claim_id: str, value: Callable[[Context], float] = lambda ctx: 0.
 
     Fake.claim_id, Fake.uses, Fake.catches = claim_id, uses, catches
     return Fake()
+
+
+CALLS: list[tuple[str, str]] = []
+"""(claim id, unit key) of every unit :class:`Units` ran in this process."""
+
+
+class Units(Claim):
+    """A claim of ``units`` independent units (unit k: a pseudo-random number of (seed, k), after ``sleep``
+    seconds); unit ``raise_at`` raises ``error``; the check: the sum of the units is below ``bound``."""
+
+    claim_id = "C5"
+    uses = ("mbc",)
+    sizes = {"quick": {"units": 4, "sleep": 0.0}, "full": {"units": 6, "sleep": 0.0}}
+    primary = "sum"
+    raise_at: int | None = None
+    error: type[BaseException] = RuntimeError
+    bound = 1e9
+
+    def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
+        return {f"u{k}": {"k": k} for k in range(ctx.sizes["units"])}
+
+    def run_unit(self, ctx: Context, **params: Any) -> float:
+        import time
+
+        import numpy as np
+
+        CALLS.append((ctx.claim_id, f"u{params['k']}"))
+        if params["k"] == self.raise_at:
+            raise self.error(f"unit {params['k']} stopped")
+        time.sleep(ctx.sizes["sleep"])
+        return float(np.random.default_rng([ctx.seed, params["k"]]).random())
+
+    def combine(self, ctx: Context, results: Any) -> dict:
+        return {"values": list(results.values()), "sum": sum(results.values())}
+
+    def checks(self, ctx: Context, data: dict) -> list[Check]:
+        return [Check("sum", data["sum"], self.bound, 0.0, "le", "stand-in")]
+
+
+def units_claim(claim_id: str, **attrs: Any) -> Claim:
+    """An instance of a :class:`Units` subclass with the given id and class attributes (sizes, raise_at, ...)."""
+    return type(f"Units{claim_id}", (Units,), {"claim_id": claim_id, **attrs})()

@@ -1,0 +1,168 @@
+"""The campaign as units: resume from the cache, interrupts, errors, run directories, Dask (extra [distributed]).
+
+Stand-in claims (tests/fakes.py) make these tests cheap; the Dask tests install them in every worker through a
+worker plugin, and compare the certificates with the in-process ones bit for bit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fakes import CALLS, make_claim, units_claim
+
+from mbc_verify.campaign import certify
+
+FAKES = {"C5": {"sizes": {"quick": {"units": 4, "sleep": 0.0}, "full": {"units": 6, "sleep": 0.0}}},
+         "C6": {"sizes": {"quick": {"units": 3, "sleep": 0.0}, "full": {"units": 3, "sleep": 0.0}}}}
+
+
+def _install(fake_claims, **overrides) -> None:
+    fake_claims({cid: units_claim(cid, **{**attrs, **overrides.get(cid, {})}) for cid, attrs in FAKES.items()})
+
+
+def _values(certs) -> list:
+    return [(c.claim_id, c.verdict, [(k.name, k.measured) for k in c.checks]) for c in certs]
+
+
+def test_resume_skips_the_cached_units_and_gives_the_same_certificates(fake_claims, tmp_path: Path) -> None:
+    _install(fake_claims)
+    CALLS.clear()
+    first = certify("quick", "C5,C6", out_dir=tmp_path)
+    assert len(CALLS) == 7
+    again = certify("quick", "C5,C6", out_dir=tmp_path, resume=True)
+    assert len(CALLS) == 7 and _values(again) == _values(first)
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert all(u["cached"] for u in doc["units"])
+    certify("quick", "C5,C6", out_dir=tmp_path)  # without --resume everything is computed again
+    assert len(CALLS) == 14
+
+
+def test_interrupt_writes_the_report_with_the_unfinished_claims_marked(fake_claims, tmp_path: Path) -> None:
+    _install(fake_claims, C6={"raise_at": 1, "error": KeyboardInterrupt})
+    with pytest.raises(KeyboardInterrupt):
+        certify("quick", "C5,C6", out_dir=tmp_path)
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["interrupted"] and [c["verdict"] for c in doc["certificates"]] == ["pass", "interrupted"]
+    assert doc["certificates"][1]["details"]["unfinished_units"] == ["u1", "u2"]
+    assert "**interrupted**" in (tmp_path / "report.md").read_text()
+    _install(fake_claims)
+    CALLS.clear()
+    done = certify("quick", "C5,C6", out_dir=tmp_path, resume=True)  # the finished units are not run again
+    assert sorted(CALLS) == [("C6", "u1"), ("C6", "u2")] and all(c.passed for c in done)
+
+
+def test_a_raising_unit_is_an_error_with_its_traceback_and_the_other_claims_complete(fake_claims,
+                                                                                      tmp_path: Path) -> None:
+    _install(fake_claims, C5={"raise_at": 2})
+    c5, c6 = certify("quick", "C5,C6", out_dir=tmp_path)
+    assert c5.verdict == "error" and "unit 2 stopped" in c5.details["traceback"]
+    assert c6.passed
+
+
+def test_every_run_has_its_own_directory_and_latest_points_to_the_last(fake_claims, tmp_path: Path) -> None:
+    fake_claims({"C1": make_claim("C1")})
+    certify("quick", "C1", out_dir=tmp_path)
+    first = json.loads((tmp_path / "report.json").read_text())["run_id"]
+    certify("quick", "C1", out_dir=tmp_path)
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["run_id"] != first and sorted(p.name for p in (tmp_path / "runs").iterdir()) == sorted(
+        [first, doc["run_id"]])
+    assert (tmp_path / "latest").resolve() == (tmp_path / "runs" / doc["run_id"]).resolve()
+    assert (tmp_path / "runs" / doc["run_id"] / "c1.json").is_file()
+    assert f"](runs/{doc['run_id']}/c1.json)" in (tmp_path / "report.md").read_text()
+    assert "](c1.json)" in (tmp_path / "runs" / doc["run_id"] / "report.md").read_text()
+
+
+def _sigint_after(argv: list[str], wait: float, cwd: Path) -> tuple[int, float, str]:
+    """Run ``python -m mbc_verify.cli ARGV``, send SIGINT after ``wait`` s; (exit code, seconds to exit, stderr)."""
+    proc = subprocess.Popen([sys.executable, "-m", "mbc_verify.cli", *argv], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(wait)
+    assert proc.poll() is None, proc.communicate()
+    sent = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    return proc.returncode, time.perf_counter() - sent, err
+
+
+@pytest.mark.parametrize("engine", ["exact", "fast"])
+def test_ctrl_c_stops_a_simulation_within_two_seconds_with_exit_130(engine: str, tmp_path: Path) -> None:
+    n = "256" if engine == "exact" else "200000"
+    code, delay, err = _sigint_after(["simulate", "--gamma", "-3", "--grazing", "0.1", "--n", n, "--t-end", "1e4",
+                                      "--engine", engine, "--json", str(tmp_path / "x.json")], 6.0, tmp_path)
+    assert code == 130 and delay < 2.0 and err.strip().endswith("interrupted"), (code, delay, err)
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_ctrl_c_during_certify_exits_130_and_marks_the_claim_interrupted(tmp_path: Path) -> None:
+    code, delay, err = _sigint_after(["certify", "--claims", "C1", "--out", str(tmp_path / "r")], 8.0, tmp_path)
+    assert code == 130 and delay < 2.0, (code, delay, err)
+    doc = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert doc["interrupted"] and doc["certificates"][0]["verdict"] == "interrupted"
+
+
+# --- Dask ---------------------------------------------------------------------------------------------------------
+
+distributed = pytest.importorskip("distributed", reason="the [distributed] extra is not installed")
+
+
+class InstallFakes(distributed.WorkerPlugin):
+    """Install the stand-in claims in every worker (also one that restarts after being killed)."""
+
+    def __init__(self, overrides: dict) -> None:
+        self.overrides = overrides
+
+    def setup(self, worker) -> None:  # noqa: ANN001
+        sys.path.insert(0, str(Path(__file__).parent))
+        from fakes import units_claim as make
+
+        from mbc_verify.claims import all_claims, registry
+
+        all_claims()
+        registry._CLAIMS = {cid: make(cid, **{**attrs, **self.overrides.get(cid, {})}) for cid, attrs in
+                            FAKES.items()}
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc, \
+            Client(lc) as client:
+        yield client
+
+
+def test_dask_gives_bitwise_the_in_process_certificates(cluster, fake_claims, tmp_path: Path) -> None:
+    _install(fake_claims)
+    local = certify("quick", "C5,C6", out_dir=tmp_path / "local")
+    cluster.register_plugin(InstallFakes({}), name="fakes")
+    remote = certify("quick", "C5,C6", out_dir=tmp_path / "dask", client=cluster)
+    assert _values(remote) == _values(local)
+    doc = json.loads((tmp_path / "dask" / "report.json").read_text())
+    assert doc["executor"] == "dask" and {u["where"] for u in doc["units"]} - {"in-process"}
+
+
+def test_a_killed_worker_s_tasks_rerun_elsewhere_and_the_report_is_identical(cluster, fake_claims,
+                                                                            tmp_path: Path) -> None:
+    slow = {cid: {"sizes": {"quick": {**a["sizes"]["quick"], "sleep": 1.0}, "full": a["sizes"]["full"]}}
+            for cid, a in FAKES.items()}
+    _install(fake_claims, **slow)
+    local = certify("quick", "C5,C6", out_dir=tmp_path / "local")
+    cluster.register_plugin(InstallFakes(slow), name="fakes")
+    pids = cluster.run(os.getpid)
+    victim = next(iter(pids.values()))
+
+    def kill_once(done: int, total: int, label: str) -> None:
+        if done == 1:
+            os.kill(victim, signal.SIGKILL)
+
+    remote = certify("quick", "C5,C6", out_dir=tmp_path / "dask", client=cluster, on_unit=kill_once)
+    assert _values(remote) == _values(local)
+    assert victim not in cluster.run(os.getpid).values()
