@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mbc_verify.stats import fit_line, fit_power_law, max_abs_z, mean_stderr, ulps
+from mbc_verify.stats import abs_z, fit_line, fit_power_law, increase_ratios, max_abs_z, mean_stderr, ulps
 
 
 def test_exact_power_law_has_zero_width() -> None:
@@ -46,3 +46,22 @@ def test_helpers() -> None:
     assert m[0] == 2.0 and s[0] == pytest.approx(1.0)
     assert max_abs_z([1.0, 2.0], [1.0, 2.5], [0.1, 0.1]) == pytest.approx(5.0)
     assert ulps(np.spacing(3.0) * 4, 3.0) == 4.0
+
+
+def test_abs_z() -> None:
+    z = abs_z([1.0, 2.0, 3.0, 4.0], [1.0, 2.5, 3.0, 3.0], [0.0, 0.1, 0.2, 0.0])
+    assert z[0] == 0.0 and z[1] == pytest.approx(5.0) and z[2] == 0.0 and z[3] == np.inf
+    assert max_abs_z([1.0, 2.0], [1.0, 2.5], [0.1, 0.1]) == float(np.max(abs_z([1.0, 2.0], [1.0, 2.5], [0.1, 0.1])))
+
+
+def test_increase_ratios() -> None:
+    """Decreasing sequences give negative ratios; an increase larger than the coarse–fine difference plus round-off
+    gives a ratio > 1, one within it a ratio ≤ 1."""
+    fine = np.array([3.0, 2.5, 2.2, 2.1])
+    assert np.all(increase_ratios(fine + 1e-3, fine, np.full(3, 1e-12)) < 0)
+    up = np.array([1.0, 1.1, 1.2])
+    assert np.all(increase_ratios(up + np.array([0.0, 1e-4, 2e-4]), up, np.full(2, 1e-12)) > 100)
+    assert np.all(increase_ratios(up + np.array([0.0, 0.2, 0.4]), up, np.zeros(2)) <= 1.0)
+    assert np.all(increase_ratios(up, up, np.full(2, 0.2)) <= 1.0)
+    with pytest.raises(ValueError, match="^fine"):
+        increase_ratios(up, up[:2], 0.0)
