@@ -99,15 +99,36 @@ def mean_stderr(samples: object, axis: int = 0) -> tuple[np.ndarray, np.ndarray]
     return a.mean(axis=axis), a.std(axis=axis, ddof=1) / math.sqrt(n)
 
 
-def max_abs_z(estimate: object, expected: object, stderr: object) -> float:
-    """max |estimate − expected| / stderr (the largest z-score; inf where stderr = 0 and they differ)."""
+def abs_z(estimate: object, expected: object, stderr: object) -> np.ndarray:
+    """|estimate − expected| / stderr elementwise (0 where stderr = 0 and they agree, inf where they differ)."""
     e = np.asarray(estimate, dtype=float)
     x = np.asarray(expected, dtype=float)
     s = np.asarray(stderr, dtype=float)
     d = np.abs(e - x)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(s > 0, d / np.where(s > 0, s, 1.0), np.where(d == 0, 0.0, np.inf))
-    return float(np.max(z))
+        return np.where(s > 0, d / np.where(s > 0, s, 1.0), np.where(d == 0, 0.0, np.inf))
+
+
+def max_abs_z(estimate: object, expected: object, stderr: object) -> float:
+    """max |estimate − expected| / stderr (the largest z-score, :func:`abs_z`)."""
+    return float(np.max(abs_z(estimate, expected, stderr)))
+
+
+def increase_ratios(coarse: object, fine: object, roundoff: object) -> np.ndarray:
+    """Per interval k: (fine_{k+1} − fine_k) / (|Δcoarse_k − Δfine_k| + roundoff_k), a monotonicity test of a
+    sequence computed at two resolutions.
+
+    Under monotone convergence of any order ≥ 1 in the resolution, the error of the fine increment is at most the
+    coarse–fine difference of the increments (Richardson); ``roundoff`` bounds the floating-point error of each
+    fine increment. A ratio ≤ 1 is an increase explained by discretisation and round-off, a ratio > 1 a detected
+    increase of the underlying quantity.
+    """
+    c = np.asarray(coarse, dtype=float)
+    f = np.asarray(fine, dtype=float)
+    if c.shape != f.shape or f.ndim != 1 or f.size < 2:
+        raise ValueError(f"fine: must be a sequence of >= 2 values with the shape of coarse, got {f.shape}, {c.shape}")
+    d_fine = np.diff(f)
+    return d_fine / (np.abs(np.diff(c) - d_fine) + np.asarray(roundoff, dtype=float))
 
 
 def ulps(delta: float, scale: float) -> float:

@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from mbc_verify.stats import (
+    abs_z,
     covariance_estimate,
     fit_exponent,
     fit_line,
     fit_power_law,
+    increase_ratios,
     max_abs_z,
     mean_stderr,
     pair_covariance,
@@ -115,3 +117,22 @@ def test_new_helpers_bad_input() -> None:
         pair_covariance([1.0, 2.0], [1.0, 2.0], 1)
     with pytest.raises(ValueError, match="^n"):
         fit_exponent([1.0, 2.0], [1.0, 2.0], [0.1, 0.1])
+
+
+def test_abs_z() -> None:
+    z = abs_z([1.0, 2.0, 3.0, 4.0], [1.0, 2.5, 3.0, 3.0], [0.0, 0.1, 0.2, 0.0])
+    assert z[0] == 0.0 and z[1] == pytest.approx(5.0) and z[2] == 0.0 and z[3] == np.inf
+    assert max_abs_z([1.0, 2.0], [1.0, 2.5], [0.1, 0.1]) == float(np.max(abs_z([1.0, 2.0], [1.0, 2.5], [0.1, 0.1])))
+
+
+def test_increase_ratios() -> None:
+    """Decreasing sequences give negative ratios; an increase larger than the coarse–fine difference plus round-off
+    gives a ratio > 1, one within it a ratio ≤ 1."""
+    fine = np.array([3.0, 2.5, 2.2, 2.1])
+    assert np.all(increase_ratios(fine + 1e-3, fine, np.full(3, 1e-12)) < 0)
+    up = np.array([1.0, 1.1, 1.2])
+    assert np.all(increase_ratios(up + np.array([0.0, 1e-4, 2e-4]), up, np.full(2, 1e-12)) > 100)
+    assert np.all(increase_ratios(up + np.array([0.0, 0.2, 0.4]), up, np.zeros(2)) <= 1.0)
+    assert np.all(increase_ratios(up, up, np.full(2, 0.2)) <= 1.0)
+    with pytest.raises(ValueError, match="^fine"):
+        increase_ratios(up, up[:2], 0.0)

@@ -11,9 +11,10 @@ from it changes F_i by at most the first-order round-off bound
 
     |ΔF_i| ≤ 8 ε F_i + 2τ c [(m + 6) ε (A_i + A_{i−1}) + J*_i + J*_{i−1}] / ω_i,     c = ½,
 
-(:func:`.c07_h_theorem.flux_magnitudes`: A bounds the terms of the flux, whose m-term sums err by ≤ m ε A; J* the
-exact-arithmetic flux of the rounded datum; 8 ε F the roundings of the three SSP stages). Reported beside it: the
-same step's change relative to the change of a non-equilibrium mixture.
+(:func:`mbc_verify.landau.isotropic_diagnostics.step_roundoff_bound`, built on its ``flux_magnitudes``: A bounds
+the terms of the flux, whose m-term sums err by ≤ m ε A; J* the exact-arithmetic flux of the rounded datum; 8 ε F
+the roundings of the three SSP stages). Reported beside it: the same step's change relative to the change of a
+non-equilibrium mixture. (α, β): :func:`mbc_verify.landau.isotropic_diagnostics.discrete_maxwellian`.
 
 **(b) Relaxation of the isotropic solver.** From ``mixture:1,0.3,1,2`` (γ = 0 and γ = −3) the entropy gap
 H(t) − H(M_h), M_h the discrete Maxwellian with the run's own (conserved) mass and energy — a discrete relative
@@ -27,48 +28,44 @@ state would leave a plateau there, slope 0).
 last time T∥ − T⊥ = 0 and (1/N) Σ|v_i|⁴ equals its value under the uniform law on S_N(3N, 0), the reversible
 equilibrium of SPEC §3: with d = 3(N − 1) and v_1 = √((N−1)/N) × (three orthonormal coordinates of a uniform point
 of the radius-√(3N) sphere in R^d), E|v_1|⁴ = ((N−1)/N)² · 15 (3N)²/(d(d+2)) = 15 (3N − 3)/(3N − 1) (→ 15, the
-Maxwellian value at energy 3). Each within 5 standard errors of the replica mean (replicas independent). The fast
+Maxwellian value at energy 3; :func:`mbc_verify.mbc.observables.microcanonical_moment4`). Each within 5 standard
+errors of the replica mean (replicas independent). The fast
 engine's step Δt only changes the path, not the equilibrium (every pair rotation preserves the uniform measure),
 so a coarse Δt is used.
 
-Headline: the largest |z| of part (c); verdict: (a), (b) and (c) all hold. Mutants killing it: ``entropy_sign``
-((a): the Maxwellian is not stationary), ``one_sided_rotation`` ((c): energy is not conserved, ∫|v|⁴ runs away).
+Units: one per γ of each part. Checks: the headline, the largest |z| of part (c); part (a), the largest ratio
+change / bound over γ; part (b), for each of its three conditions the γ closest to failing. Mutants killing it:
+``entropy_sign`` ((a): the Maxwellian is not stationary), ``one_sided_rotation`` ((c): energy is not conserved,
+∫|v|⁴ runs away), ``biased_azimuth`` and ``frozen_partners`` ((c): the particles do not reach the microcanonical
+equilibrium in the time given).
 """
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
-from scipy import optimize
 
-from ..certificate import Certificate
+from ..certificate import Check
 from ..landau.densities import radial_function
 from ..landau.isotropic import IsotropicGrid, default_v_max, initial_values, solve_isotropic
+from ..landau.isotropic_diagnostics import discrete_maxwellian, step_roundoff_bound
 from ..mbc.ensemble import run_ensemble
-from ..stats import fit_line
-from .c07_h_theorem import EPS, HALF, cell_sums, flux_magnitudes
-from .common import figure, pick, save_evidence
-from .registry import STATEMENTS, claim
+from ..mbc.observables import microcanonical_moment4
+from ..stats import fit_line, mean_stderr
+from .base import Claim, Context
+from .common import figure, max_or_nan, worst
+from .registry import register
 
 MIXTURE = "mixture:1,0.3,1,2"
 BIMAXWELLIAN = "bimaxwellian:2,0.5"
 Z_MAX = 5.0
 STEP = 1e-4  # τ of part (a): λτ ≤ 1 for the stability bound λ of every grid used here
-
-
-def discrete_maxwellian(grid: IsotropicGrid, mass: float = 1.0, energy: float = 3.0) -> tuple[float, float]:
-    """(α, β) with Σ ω_i e^{α − β r_i²/2} = mass and Σ ω_i r_i² e^{α − β r_i²/2} = energy on ``grid``."""
-    r2 = grid.r * grid.r
-
-    def mean_r2(beta: float) -> float:
-        w = grid.omega * np.exp(-beta * (r2 - r2.min()) / 2.0)
-        return float(np.sum(w * r2) / np.sum(w))
-
-    beta = optimize.brentq(lambda b: mean_r2(b) - energy / mass, 0.05, 20.0, xtol=1e-15, rtol=4 * EPS)
-    alpha = math.log(mass / float(np.sum(grid.omega * np.exp(-beta * r2 / 2.0))))
-    return alpha, beta
+RELAXATION_GAMMAS = (0.0, -3.0)
+PARTICLE_GAMMAS = (0.0, -3.0)
+PARTICLE_SNAPSHOTS = 11
 
 
 def equilibrium_step(gamma: float, n: int, mutant: str | None) -> dict:
@@ -83,15 +80,21 @@ def equilibrium_step(gamma: float, n: int, mutant: str | None) -> dict:
     f0 = initial_values(grid, maxwellian)
     rec = solve_isotropic(gamma, STEP, init=maxwellian, snapshots=2, n_grid=n, v_max=vm, dt=STEP, mutant=mutant)
     change = np.abs(np.asarray(rec["density"]) - f0)
-    a, jstar = flux_magnitudes(grid, f0)
-    m = n - 1
-    bound = 8 * EPS * f0 + 2 * STEP * HALF * ((m + 6) * EPS * cell_sums(a) + cell_sums(jstar)) / grid.omega
+    bound = step_roundoff_bound(grid, f0, STEP)
     neq = solve_isotropic(gamma, STEP, init=MIXTURE, snapshots=2, n_grid=n, v_max=vm, dt=STEP, mutant=mutant)
     f_neq0 = initial_values(grid, radial_function(MIXTURE))
     neq_change = float(np.abs(np.asarray(neq["density"]) - f_neq0).max())
     return {"gamma": gamma, "n": n, "worst_ratio": float((change / bound).max()),
             "max_change": float(change.max()), "max_change_nonequilibrium": neq_change,
-            "relative_to_nonequilibrium": float(change.max()) / neq_change, "ok": bool((change <= bound).all())}
+            "relative_to_nonequilibrium": float(change.max()) / neq_change}
+
+
+def _no_maxwellian(gamma: float, rec: dict) -> dict:
+    nan = math.nan
+    return {"gamma": gamma, "times": np.asarray(rec["times"]), "gap": np.full(len(rec["times"]), nan),
+            "rate": nan, "slope_upper_99": nan, "step_increase": nan, "roundoff_bound": rec["entropy_roundoff_bound"],
+            "gap_min": nan, "gap_min_over_floor": nan, "final_gap": nan, "final_density_error": nan,
+            "reason": f"no discrete Maxwellian with mass {rec['mass'][-1]:.6g}, energy {rec['energy'][-1]:.6g}"}
 
 
 def relaxation(gamma: float, n: int, t_end: float, snapshots: int, mutant: str | None) -> dict:
@@ -101,10 +104,7 @@ def relaxation(gamma: float, n: int, t_end: float, snapshots: int, mutant: str |
     try:
         alpha, beta = discrete_maxwellian(grid, rec["mass"][-1], rec["energy"][-1])
     except ValueError:  # no Maxwellian on the grid has the run's final energy: the run did not conserve it
-        return {"gamma": gamma, "times": np.asarray(rec["times"]), "gap": np.full(len(rec["times"]), np.nan),
-                "rate": math.nan, "slope_upper_99": math.nan, "monotone": False, "gap_min_over_floor": math.nan,
-                "final_gap": math.nan, "final_density_error": math.nan, "ok": False,
-                "reason": f"no discrete Maxwellian with mass {rec['mass'][-1]:.6g}, energy {rec['energy'][-1]:.6g}"}
+        return _no_maxwellian(gamma, rec)
     m_eq = np.exp(alpha - beta * grid.r**2 / 2.0)
     h_eq = float(np.sum(grid.omega * m_eq * np.log(m_eq)))
     t = np.asarray(rec["times"])
@@ -117,103 +117,144 @@ def relaxation(gamma: float, n: int, t_end: float, snapshots: int, mutant: str |
         slope, upper = fit.slope, float(fit.interval(0.99)[1])
     else:
         slope = upper = math.nan
-    monotone = rec["entropy_max_step_increase"] <= rec["entropy_roundoff_bound"]
-    density_error = float(np.abs(np.asarray(rec["density"]) - m_eq).max() / m_eq.max())
     return {"gamma": gamma, "times": t, "gap": gap, "rate": -slope, "slope_upper_99": upper,
-            "monotone": bool(monotone), "gap_min_over_floor": float(gap.min() / rec["entropy_roundoff_bound"]),
-            "final_gap": float(gap[-1]), "final_density_error": density_error,
-            "ok": bool(monotone and gap.min() >= -rec["entropy_roundoff_bound"] and upper < 0.0)}
+            "step_increase": rec["entropy_max_step_increase"], "roundoff_bound": rec["entropy_roundoff_bound"],
+            "gap_min": float(gap.min()), "gap_min_over_floor": float(gap.min() / rec["entropy_roundoff_bound"]),
+            "final_gap": float(gap[-1]),
+            "final_density_error": float(np.abs(np.asarray(rec["density"]) - m_eq).max() / m_eq.max())}
 
 
-def microcanonical_moment4(n: int) -> float:
-    """E|v_1|⁴ under the uniform law on S_N(3N, 0): 15 (3N − 3)/(3N − 1) (module docstring, part (c))."""
-    return 15.0 * (3 * n - 3) / (3 * n - 1)
+def _signed_z(x: np.ndarray, expected: float) -> float:
+    mean, se = mean_stderr(x)
+    return float((mean - expected) / se)
 
 
-def particle_relaxation(gamma: float, n: int, replicas: int, t_end: float, dt: float, seed: int,
+def particle_relaxation(gamma: float, n: int, replicas: int, h: float, t_end: float, dt: float, seed: int,
                         mutant: str | None) -> dict:
     """Part (c) at one γ: z-scores of T∥ − T⊥ and of (1/N)Σ|v|⁴ − 15(3N−3)/(3N−1) at the last time."""
-    rec = run_ensemble(gamma, 0.5, n, t_end, replicas=replicas, init=BIMAXWELLIAN, engine="fast", dt=dt,
-                       snapshots=11, seed=seed, mutant=mutant, observables=("temperatures", "moment4"),
-                       return_samples=True)
+    rec = run_ensemble(gamma, h, n, t_end, replicas=replicas, init=BIMAXWELLIAN, engine="fast", dt=dt,
+                       snapshots=PARTICLE_SNAPSHOTS, seed=seed, mutant=mutant,
+                       observables=("temperatures", "moment4"), return_samples=True)
     temps = rec["samples"]["temperatures"]
     diff = temps[:, :, 0] - temps[:, :, 1]
     m4 = rec["samples"]["moment4"]
     target = microcanonical_moment4(n)
-
-    def z(x: np.ndarray, expected: float) -> float:
-        return float((x.mean() - expected) / (x.std(ddof=1) / math.sqrt(x.size)))
-
-    return {"gamma": gamma, "times": rec["times"], "anisotropy": diff.mean(axis=0),
-            "anisotropy_se": diff.std(axis=0, ddof=1) / math.sqrt(replicas), "moment4": m4.mean(axis=0),
-            "moment4_se": m4.std(axis=0, ddof=1) / math.sqrt(replicas), "moment4_target": target,
-            "z_anisotropy": z(diff[:, -1], 0.0), "z_moment4": z(m4[:, -1], target)}
+    anisotropy, anisotropy_se = mean_stderr(diff, axis=0)
+    moment4, moment4_se = mean_stderr(m4, axis=0)
+    return {"gamma": gamma, "times": rec["times"], "anisotropy": anisotropy, "anisotropy_se": anisotropy_se,
+            "moment4": moment4, "moment4_se": moment4_se, "moment4_target": target,
+            "z_anisotropy": _signed_z(diff[:, -1], 0.0), "z_moment4": _signed_z(m4[:, -1], target)}
 
 
-@claim("C11", uses=("isotropic", "mbc"))
-def certify_equilibrium(profile: str, seed: int, out_dir: Path, mutant: str | None) -> Certificate:
-    n = pick(profile, 60, 120)
-    eq = [equilibrium_step(g, n, mutant) for g in pick(profile, (-3.0, -1.0, 0.0, 1.0),
-                                                        (-3.0, -2.0, -1.0, 0.0, 0.5, 1.0))]
-    relax = [relaxation(0.0, n, pick(profile, 3.0, 4.0), 31, mutant),
-             relaxation(-3.0, n, pick(profile, 20.0, 40.0), 31, mutant)]
-    n_part = pick(profile, 200, 1000)
-    replicas = pick(profile, 48, 200)
-    particles = [particle_relaxation(0.0, n_part, replicas, 4.0, 0.01, seed, mutant),
-                 particle_relaxation(-3.0, n_part, replicas, 100.0, 0.05, seed, mutant)]
-    zs = [abs(p[k]) for p in particles for k in ("z_anisotropy", "z_moment4")]
-    worst_z = max(zs) if all(math.isfinite(z) for z in zs) else math.nan
-    ok_a = all(e["ok"] for e in eq)
-    ok_b = all(r["ok"] for r in relax)
-    ok_c = bool(worst_z <= Z_MAX)
-    fig, ax = figure(1, 3)
-    for r in relax:
-        ax[0, 0].semilogy(r["times"], np.maximum(r["gap"], 1e-16), "o-", ms=3,
-                          label=f"γ={r['gamma']:g}: rate {r['rate']:.3g}")
-    ax[0, 0].set_xlabel("t")
-    ax[0, 0].set_ylabel("H(t) − H(M) (isotropic solver)")
-    ax[0, 0].legend(fontsize=7)
-    for p in particles:
-        ax[0, 1].errorbar(p["times"], p["anisotropy"], 5 * p["anisotropy_se"], fmt="o-", ms=3, capsize=2,
-                          label=f"γ={p['gamma']:g}")
-        ax[0, 2].errorbar(p["times"], p["moment4"], 5 * p["moment4_se"], fmt="o-", ms=3, capsize=2,
-                          label=f"γ={p['gamma']:g}")
-    ax[0, 1].axhline(0.0, color="k", lw=0.8)
-    ax[0, 1].set_xscale("symlog", linthresh=1.0)
-    ax[0, 1].set_xlim(left=0.0)
-    ax[0, 1].set_xlabel("t")
-    ax[0, 1].set_ylabel("T∥ − T⊥ (MBC, ±5 s.e.)")
-    ax[0, 1].legend(fontsize=7)
-    ax[0, 2].axhline(microcanonical_moment4(n_part), color="k", lw=0.8, label="15(3N−3)/(3N−1)")
-    ax[0, 2].set_xscale("symlog", linthresh=1.0)
-    ax[0, 2].set_xlim(left=0.0)
-    ax[0, 2].set_xlabel("t")
-    ax[0, 2].set_ylabel("(1/N) Σ|v|⁴ (MBC, ±5 s.e.)")
-    ax[0, 2].legend(fontsize=7)
-    evidence = save_evidence(out_dir, "C11", fig, {"equilibrium_step": eq, "relaxation": relax,
-                                                   "particles": particles}, mutant)
-    return Certificate(
-        "C11", STATEMENTS["C11"][1],
-        quantity="largest |z| of T∥ − T⊥ and of (1/N)Σ|v|⁴ against the microcanonical equilibrium at the last time "
-                 "(MBC fast engine, γ = 0 and −3); plus Q_h(M) = 0 to round-off and the solver's exponential "
-                 "entropy relaxation",
-        measured=worst_z, expected=0.0, tolerance=Z_MAX, relation="abs",
-        tolerance_source="5 standard errors of the replica mean (independent replicas); (a) first-order round-off "
-                         "bound of one solver step at the discrete Maxwellian; (b) 99% Student interval of the "
-                         "fitted log-entropy-gap slope",
-        verdict="pass" if (ok_a and ok_b and ok_c) else "fail",
-        seeds=[seed], sizes={"n_grid": n, "particles": n_part, "replicas": replicas, "h": 0.5,
-                             "particle_t_end": {"0": 4.0, "-3": 100.0}, "particle_dt": {"0": 0.01, "-3": 0.05}},
-        evidence=evidence,
-        details={
-            "a_maxwellian_stationary": {"ok": ok_a, "per_gamma": [
-                {k: e[k] for k in ("gamma", "worst_ratio", "max_change", "relative_to_nonequilibrium")} for e in eq]},
-            "b_entropy_relaxation": {"ok": ok_b, "per_gamma": [
-                {k: r[k] for k in ("gamma", "rate", "slope_upper_99", "monotone", "final_gap",
-                                   "final_density_error")} for r in relax]},
-            "c_particles": {"ok": ok_c, "per_gamma": [
+def relaxation_checks(r: dict) -> list[Check]:
+    """The three conditions of part (b) at one γ."""
+    case = f"γ = {r['gamma']:g}, {MIXTURE}"
+    return [
+        Check("(b) entropy step increase ≤ round-off bound", r["step_increase"], 0.0, r["roundoff_bound"], "le",
+              "the solver's entropy round-off bound 2(log2 n + 2) eps sum|w F log F|",
+              f"largest increase of the discrete entropy in one step; {case}"),
+        Check("(b) entropy gap ≥ 0", r["gap_min"], 0.0, r["roundoff_bound"], "ge",
+              "Gibbs' inequality up to the entropy round-off bound",
+              f"min over the outputs of H(t) − H(M_h); {case}"),
+    ]
+
+
+def _key(gamma: float) -> str:
+    return f"{gamma:g}"
+
+
+@register
+class Equilibrium(Claim):
+    """C11 (module docstring)."""
+
+    claim_id = "C11"
+    uses = ("isotropic", "mbc")
+    catches = ("one_sided_rotation", "biased_azimuth", "frozen_partners", "entropy_sign")
+    sizes = {"quick": {"n_grid": 60, "equilibrium_gammas": [-3.0, -1.0, 0.0, 1.0],
+                       "relaxation_t_end": {"0": 3.0, "-3": 20.0}, "relaxation_snapshots": 31, "particles": 200,
+                       "replicas": 48, "h": 0.5, "particle_t_end": {"0": 4.0, "-3": 100.0},
+                       "particle_dt": {"0": 0.01, "-3": 0.05}},
+             "full": {"n_grid": 120, "equilibrium_gammas": [-3.0, -2.0, -1.0, 0.0, 0.5, 1.0],
+                      "relaxation_t_end": {"0": 4.0, "-3": 40.0}, "relaxation_snapshots": 31, "particles": 1000,
+                      "replicas": 200, "h": 0.5, "particle_t_end": {"0": 4.0, "-3": 100.0},
+                      "particle_dt": {"0": 0.01, "-3": 0.05}}}
+    primary = "(c) particles at the microcanonical equilibrium, max |z|"
+
+    def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
+        out = {f"equilibrium gamma={g:g}": {"part": "a", "gamma": g} for g in ctx.sizes["equilibrium_gammas"]}
+        out.update({f"relaxation gamma={g:g}": {"part": "b", "gamma": g} for g in RELAXATION_GAMMAS})
+        out.update({f"particles gamma={g:g}": {"part": "c", "gamma": g, "seed_offset": 0} for g in PARTICLE_GAMMAS})
+        return out
+
+    def run_unit(self, ctx: Context, **params: Any) -> dict:
+        s, g = ctx.sizes, params["gamma"]
+        if params["part"] == "a":
+            return equilibrium_step(g, s["n_grid"], ctx.mutant)
+        if params["part"] == "b":
+            return relaxation(g, s["n_grid"], s["relaxation_t_end"][_key(g)], s["relaxation_snapshots"], ctx.mutant)
+        return particle_relaxation(g, s["particles"], s["replicas"], s["h"], s["particle_t_end"][_key(g)],
+                                   s["particle_dt"][_key(g)], ctx.seed + params["seed_offset"], ctx.mutant)
+
+    def combine(self, ctx: Context, results: Mapping[str, Any]) -> dict:
+        parts = {"equilibrium": "equilibrium_step", "relaxation": "relaxation", "particles": "particles"}
+        return {name: [v for k, v in results.items() if k.startswith(prefix)] for prefix, name in parts.items()}
+
+    def checks(self, ctx: Context, data: dict) -> list[Check]:
+        zs = [abs(p[k]) for p in data["particles"] for k in ("z_anisotropy", "z_moment4")]
+        worst_z = max(zs) if all(math.isfinite(z) for z in zs) else math.nan
+        per_gamma = [relaxation_checks(r) for r in data["relaxation"]]
+        return [
+            Check(self.primary, worst_z, 0.0, Z_MAX, "abs",
+                  "5 standard errors of the replica mean (independent replicas)",
+                  "largest |z| of T∥ − T⊥ and of (1/N)Σ|v|⁴ against the microcanonical equilibrium at the last "
+                  "time (MBC fast engine, γ = 0 and −3)"),
+            Check("(a) Maxwellian step change / round-off bound",
+                  max_or_nan(e["worst_ratio"] for e in data["equilibrium_step"]), 1.0, 0.0, "le",
+                  "first-order round-off bound of one SSP-RK3 step at the discrete Maxwellian",
+                  "largest |ΔF_i| / bound over cells and γ: Q_h(M) = 0 to round-off"),
+            *(worst([c[k] for c in per_gamma], f"{per_gamma[0][k].name} (worst γ)") for k in range(2)),
+            Check("(b) log entropy gap slope, 99 % upper limit (worst γ)",
+                  max_or_nan(r["slope_upper_99"] for r in data["relaxation"]), 0.0, 0.0, "le",
+                  "99% Student interval of the least-squares slope of log(H − H(M_h)) over the later outputs "
+                  "above 1e3 × the round-off bound",
+                  "upper end of the interval of the fitted exponential rate of the entropy gap: must be < 0"),
+        ]
+
+    def figure(self, ctx: Context, data: dict) -> Any:
+        fig, ax = figure(1, 3)
+        for r in data["relaxation"]:
+            ax[0, 0].semilogy(r["times"], np.maximum(r["gap"], 1e-16), "o-", ms=3,
+                              label=f"γ={r['gamma']:g}: rate {r['rate']:.3g}")
+        ax[0, 0].set_xlabel("t")
+        ax[0, 0].set_ylabel("H(t) − H(M) (isotropic solver)")
+        ax[0, 0].legend(fontsize=7)
+        for p in data["particles"]:
+            ax[0, 1].errorbar(p["times"], p["anisotropy"], Z_MAX * p["anisotropy_se"], fmt="o-", ms=3, capsize=2,
+                              label=f"γ={p['gamma']:g}")
+            ax[0, 2].errorbar(p["times"], p["moment4"], Z_MAX * p["moment4_se"], fmt="o-", ms=3, capsize=2,
+                              label=f"γ={p['gamma']:g}")
+        ax[0, 1].axhline(0.0, color="k", lw=0.8)
+        ax[0, 1].set_ylabel("T∥ − T⊥ (MBC, ±5 s.e.)")
+        ax[0, 2].axhline(microcanonical_moment4(ctx.sizes["particles"]), color="k", lw=0.8, label="15(3N−3)/(3N−1)")
+        ax[0, 2].set_ylabel("(1/N) Σ|v|⁴ (MBC, ±5 s.e.)")
+        for a in (ax[0, 1], ax[0, 2]):
+            a.set_xscale("symlog", linthresh=1.0)
+            a.set_xlim(left=0.0)
+            a.set_xlabel("t")
+            a.legend(fontsize=7)
+        return fig
+
+    def details(self, ctx: Context, data: dict) -> dict[str, Any]:
+        def pick(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
+            return [{k: r[k] for k in keys} for r in rows]
+
+        return {
+            "a_maxwellian_stationary": {"per_gamma": pick(data["equilibrium_step"], (
+                "gamma", "worst_ratio", "max_change", "relative_to_nonequilibrium"))},
+            "b_entropy_relaxation": {"per_gamma": pick(data["relaxation"], (
+                "gamma", "rate", "slope_upper_99", "final_gap", "final_density_error"))},
+            "c_particles": {"per_gamma": [
                 {"gamma": p["gamma"], "z_anisotropy": p["z_anisotropy"], "z_moment4": p["z_moment4"],
                  "anisotropy_last": float(p["anisotropy"][-1]), "moment4_last": float(p["moment4"][-1]),
-                 "moment4_target": p["moment4_target"]} for p in particles]},
-        },
-    )
+                 "moment4_target": p["moment4_target"]} for p in data["particles"]]},
+        }

@@ -16,7 +16,9 @@ For a name ``NAME[:ARGS]`` (see :mod:`mbc_verify.initial`):
                                (a Gaussian ring of a given width, normalised to mass 1 and energy 3), which
                                tends to the shell as the width → 0 and is passed to them as a radial density.
 
-``radial_density(spec, r)`` gives F(r) with f(v) = F(|v|) for the isotropic names.
+``radial_density(spec, r)`` gives F(r) with f(v) = F(|v|) for the isotropic names. Two further radial densities
+for the deterministic solvers: :class:`SmoothedShell` and the flat-topped :class:`SuperGaussian`.
+:func:`hardy_stam_bound` is the derived bound of E_{f⊗f}|v − w|^{-2} by the Fisher information of f.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from scipy import integrate
 from ..initial import InitSpec, bkw_coefficients, parse_init
 from ..validation import check_array, check_positive
 
-__all__ = ["SmoothedShell", "bkw_radial", "density", "radial_density", "radial_function"]
+__all__ = ["SmoothedShell", "SuperGaussian", "bkw_radial", "density", "hardy_stam_bound", "radial_density",
+           "radial_function"]
 
 _TWO_PI = 2.0 * math.pi
 
@@ -133,6 +136,29 @@ def _shell_scale(width: float) -> tuple[float, float]:
     m, e = mom(2), mom(4)
     lam = math.sqrt(e / (3.0 * m))
     return lam ** 3 / m, lam
+
+
+class SuperGaussian:
+    """Radial density F(r) = c e^{−(λr)^p} with mass 1 and energy 3: 4π∫F r² = 1, 4π∫F r⁴ = 3, i.e.
+    λ² = Γ(5/p)/(3Γ(3/p)), c = p λ³/(4π Γ(3/p)); p = 2 is the Maxwellian, p > 2 flat-topped."""
+
+    def __init__(self, p: float) -> None:
+        self.p = check_positive("p", p)
+        self.lam = math.sqrt(math.gamma(5.0 / p) / (3.0 * math.gamma(3.0 / p)))
+        self.c = p * self.lam**3 / (4.0 * math.pi * math.gamma(3.0 / p))
+        self.name = f"supergaussian:{p:g}"
+
+    def __call__(self, r: np.ndarray) -> np.ndarray:
+        return self.c * np.exp(-((self.lam * np.asarray(r, dtype=np.float64)) ** self.p))
+
+
+def hardy_stam_bound(fisher: float) -> float:
+    """C·I, C = derived key ``hardy.S_bound_constant`` (= 1/2): the bound E_{f⊗f}|v − w|^{-2} ≤ I(f)/2 for any
+    density f on R³ with Fisher information I = ``fisher`` (Hardy's inequality with C_H = 4, |∇√g|² = |∇g|²/(4g),
+    and Stam's inequality I(f ∗ f̃) ≤ I(f)/2; derivation in ``proofs_checks/derivations/hardy.py``)."""
+    from .. import derived
+
+    return derived.number("hardy.S_bound_constant") * fisher
 
 
 Radial = Callable[[np.ndarray], np.ndarray]

@@ -41,7 +41,9 @@ along the Landau flow by Guillén–Silvestre, Acta Math. 234 (2025) 315–375, 
 every power law γ ∈ [-3, 1], Coulomb included; the discrete I carries an O(Δr²) error), and the largest
 entropy increase of any single step (``entropy_max_step_increase``), to be compared with
 ``entropy_roundoff_bound`` = max over steps of 2 (log₂ n + 2) ε Σ|ω_i F_i log F_i| (pairwise summation of n
-terms has error ≤ (log₂ n + 1) ε Σ|terms|, one more ε for the products, twice for a difference of two sums).
+terms has error ≤ (log₂ n + 1) ε Σ|terms|, one more ε for the products, twice for a difference of two sums;
+:func:`.isotropic_diagnostics.entropy_roundoff_bound`). Further diagnostics of grid densities (the dissipation
+form, flux magnitudes, round-off bounds, the discrete Maxwellian) are in :mod:`.isotropic_diagnostics`.
 
 **Precision.** ``precision="mpmath"`` runs the same kernel source (``collision_rhs.py_func``) on object arrays
 of mpmath numbers at 30 digits, with Θ by mpmath quadrature; meant for small grids (n ≲ 40).
@@ -65,7 +67,8 @@ from ..initial import InitSpec, parse_init
 from ..mutants import check_mutant, mutant_code
 from ..validation import check_choice, check_gamma, check_int, check_positive
 from .densities import SmoothedShell, radial_function
-from .isotropic_kernel import collision_rhs, zeros_like_work
+from .isotropic_diagnostics import entropy_roundoff_bound
+from .isotropic_kernel import FLUX_COEFFICIENT, collision_rhs, zeros_like_work
 
 __all__ = ["IsotropicGrid", "solve_isotropic", "theta", "theta_mp", "DEFAULT_N_GRID", "CFL"]
 
@@ -308,7 +311,7 @@ def _run(grid: IsotropicGrid, radial: Callable[[np.ndarray], np.ndarray], t_end:
          dt_max: float | None, cfl: float, code: int,
          progress: Callable[[float, float], None] | None) -> dict[str, Any]:
     mp = grid.precision == "mpmath"
-    coef = 1.0 if code == 1 else 0.5
+    coef = 1.0 if code == 1 else FLUX_COEFFICIENT
     sign = -1.0 if code == 2 else 1.0
     if mp:
         coef, sign = mpmath.mpf(coef), mpmath.mpf(sign)
@@ -331,7 +334,6 @@ def _run(grid: IsotropicGrid, radial: Callable[[np.ndarray], np.ndarray], t_end:
     steps = rejected = 0
     max_increase = -math.inf
     roundoff = 0.0
-    eps_sum = 2.0 * (math.log2(grid.n) + 2.0) * float(np.finfo(np.float64).eps if not mp else mpmath.eps)
 
     def record(t: Any, g: np.ndarray, logg: np.ndarray) -> None:
         mass, energy, m4 = grid.moments(g)
@@ -376,7 +378,7 @@ def _run(grid: IsotropicGrid, radial: Callable[[np.ndarray], np.ndarray], t_end:
             logf = grid.log(f)
             h_new = grid.entropy(f, logf)
             max_increase = max(max_increase, float(h_new - h_old))
-            roundoff = max(roundoff, eps_sum * float(np.sum(np.abs(grid.omega * f * logf))))
+            roundoff = max(roundoff, entropy_roundoff_bound(grid, f, logf))
             h_old = h_new
             steps += 1
             sub += 1

@@ -22,7 +22,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["collision_rhs", "zeros_like_work"]
+__all__ = ["FLUX_COEFFICIENT", "collision_rhs", "zeros_like_work"]
+
+FLUX_COEFFICIENT = 0.5
+"""The c of ω_i dF_i/dt = c (J_i/ρ_i − J_{i−1}/ρ_{i−1}): the ½ of SPEC §1 (module docstring)."""
 
 
 @njit(cache=True)

@@ -18,6 +18,7 @@ the integral done symbolically by sympy (sums of exponentials) once and cached.
 BKW solution (SPEC §4): f_t(v) = (2πK)^{-3/2} e^{-|v|²/(2K)} (A(K) + B(K)|v|²/K) at K = K(t) (keys ``bkw.A``,
 ``bkw.B``, ``bkw.K``); its moments from the Gaussian moments E|v|^{2k} = K^k (2k+1)!! for N(0, K I) in R³,
 its entropy ∫ f log f and Fisher information ∫ |∇f|²/f by adaptive quadrature in r (relative accuracy ~1e-13).
+:func:`initial_fisher` gives the Fisher information of the initial data with a finite one (Gaussians, BKW).
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from ..mutants import check_mutant
 from ..validation import check_array, check_gamma, check_int, check_nonnegative, check_positive, check_real
 from .densities import bkw_radial
 
-__all__ = ["bkw_density", "bkw_k", "bkw_moment4", "bkw_entropy", "bkw_fisher", "bkw_solution", "moment4_exact",
-           "moment4_rhs", "second_moment_diagonal", "second_moment_exact", "second_moment_rates", "solve_maxwell"]
+__all__ = ["bkw_density", "bkw_k", "bkw_moment4", "bkw_entropy", "bkw_fisher", "bkw_solution", "initial_fisher",
+           "moment4_exact", "moment4_rhs", "second_moment_diagonal", "second_moment_exact", "second_moment_rates",
+           "second_moment_solution", "solve_maxwell"]
 
 
 def _derived():  # noqa: ANN202 — the derived-constants module of proofs_checks, imported when first needed
@@ -54,15 +56,30 @@ def second_moment_rates() -> tuple[float, float]:
     return d.number("maxwell.second_moment_alpha"), d.number("maxwell.second_moment_beta")
 
 
-def second_moment_exact(m0: np.ndarray, t: np.ndarray | float) -> np.ndarray:
-    """M(t) = e^{βt} M₀ + (tr M₀/3)(e^{ct} - e^{βt}) I, c = 3α + β; shape t.shape + (3, 3)."""
-    m0 = check_array("m0", m0, (3, 3))
+def second_moment_solution(m0: np.ndarray, t: np.ndarray | float, alpha: float, beta: float) -> np.ndarray:
+    """The solution of dM/dt = α tr(M) I + β M from M(0) = m0, for any rates (α, β):
+
+        M(t) = e^{βt} m0 + (tr m0/3)(e^{ct} − e^{βt}) I,   c = 3α + β
+
+    (tr M solves d tr M/dt = c tr M). The Landau rates give :func:`second_moment_exact`; the finite-h rates of the
+    γ = 0 MBC process (:func:`mbc_verify.mbc.moment_equations.second_moment_rates`) give E[M(t) | M(0)] for the
+    particles. ``m0``: shape B + (3, 3) (a batch of initial matrices), ``t``: shape T → shape B + T + (3, 3).
+    """
+    m0 = check_array("m0", m0, finite=False)
+    if m0.ndim < 2 or m0.shape[-2:] != (3, 3):
+        raise ValueError(f"m0: must have shape (..., 3, 3), got {m0.shape}")
     t = np.asarray(t, dtype=np.float64)
-    alpha, beta = second_moment_rates()
     c = 3.0 * alpha + beta
     eb = np.exp(beta * t)[..., None, None]
     ec = np.exp(c * t)[..., None, None]
-    return eb * m0 + (np.trace(m0) / 3.0) * (ec - eb) * np.eye(3)
+    batch = m0.shape[:-2] + (1,) * t.ndim
+    tr = np.trace(m0, axis1=-2, axis2=-1).reshape(batch + (1, 1))
+    return eb * m0.reshape(batch + (3, 3)) + tr / 3.0 * (ec - eb) * np.eye(3)
+
+
+def second_moment_exact(m0: np.ndarray, t: np.ndarray | float) -> np.ndarray:
+    """M(t) = e^{βt} M₀ + (tr M₀/3)(e^{ct} - e^{βt}) I, c = 3α + β, at the Landau rates; shape t.shape + (3, 3)."""
+    return second_moment_solution(check_array("m0", m0, (3, 3)), t, *second_moment_rates())
 
 
 def second_moment_diagonal(alpha: float, beta: float, energy: float, m0: np.ndarray | float,
@@ -197,6 +214,24 @@ def bkw_solution(k0: float, times: np.ndarray) -> dict[str, list[float]]:
             "moment4": [bkw_moment4(k) for k in ks],
             "entropy": [bkw_entropy(k) for k in ks],
             "fisher": [bkw_fisher(k) for k in ks]}
+
+
+def initial_fisher(init: str) -> float:
+    """I(f₀) = ∫|∇f₀|²/f₀ of an initial datum: BKW by quadrature (:func:`bkw_fisher`), Gaussians exactly.
+
+    A centred Gaussian with covariance diag(T₁, T₂, T₃) has I = Σ 1/T_k: ``maxwellian`` (T = 1) gives 3,
+    ``bimaxwellian:TPAR,TPERP`` gives 2/T⊥ + 1/T∥. Other names (``shell``, ``mixture``) raise ``ValueError``
+    naming init.
+    """
+    spec = parse_init(init)
+    if spec.name == "maxwellian":
+        return 3.0
+    if spec.name == "bimaxwellian":
+        t_par, t_perp = (float(x) for x in spec.params)
+        return 2.0 / t_perp + 1.0 / t_par
+    if spec.name == "bkw":
+        return float(bkw_fisher(float(spec.params[0])))
+    raise ValueError(f"init: no Fisher information for {init!r} (finite-I data: maxwellian, bimaxwellian, bkw)")
 
 
 # --- solve ------------------------------------------------------------------------------------------------

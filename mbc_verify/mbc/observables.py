@@ -7,6 +7,9 @@
 
 The O(N²) hooks run ``prange`` over i into per-row arrays and sum the rows serially, so their results are
 bitwise independent of the thread count.
+
+Exact values at the reversible equilibrium of MBC, the uniform law on S_N(3N, 0) (SPEC §3):
+:func:`microcanonical_moment4`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..validation import check_int
 from .kernel import norm3
 
 
@@ -112,3 +116,15 @@ def collision_coefficient(v: np.ndarray, gamma: float) -> np.ndarray:
             for b in range(3):
                 out[i, a, b] /= n
     return out
+
+
+def microcanonical_moment4(n: int) -> float:
+    """E|v_1|⁴ under the uniform law on S_N(3N, 0) = {Σ v_i = 0, Σ |v_i|² = 3N}: 15 (3N − 3)/(3N − 1) (→ 15, the
+    Maxwellian value at energy 3).
+
+    With d = 3(N − 1), v_1 = √((N−1)/N) × (three orthonormal coordinates x of a uniform point of the radius-√(3N)
+    sphere in R^d), and E|x|⁴ = 15 (3N)²/(d(d+2)) for three coordinates of that sphere, so
+    E|v_1|⁴ = ((N−1)/N)² · 15 (3N)²/(d(d+2)) = 15 (3N − 3)/(3N − 1).
+    """
+    n = check_int("n", n, 2)
+    return 15.0 * (3 * n - 3) / (3 * n - 1)

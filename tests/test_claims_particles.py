@@ -1,0 +1,120 @@
+"""Claims C9 (singular control), C10 (self-averaging) and C12 (Maxwell molecules).
+
+Default tier: the claims' experiment helpers (the numerics they use are tested with their modules:
+test_landau_coefficients, test_landau_fisher_data, test_mbc_moment_equations). Slow tier: the quick profile of each
+claim passes, and every planted defect it declares in ``catches`` makes it fail.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mbc_verify.claims import run_claim
+from mbc_verify.claims.base import Context
+from mbc_verify.claims.c09_singular_control import SingularControl, singular_moment
+from mbc_verify.claims.c10_self_averaging import SelfAveraging, mean_fluctuations, slope_fit
+from mbc_verify.claims.c12_maxwell_molecules import MaxwellMolecules, blob_part, isotropic_part, maxwell_part
+from mbc_verify.landau.coefficients import conditional_coefficient
+from mbc_verify.mbc.api import simulate
+from mbc_verify.mbc.ensemble import ensemble_states, replica_seed
+from mbc_verify.mbc.observables import collision_coefficient, moments
+
+CLAIMS = (SingularControl, SelfAveraging, MaxwellMolecules)
+
+# ---------------------------------------------------------------- C9
+
+
+def test_singular_moment_brute_force():
+    v = np.random.default_rng(3).standard_normal((7, 3))
+    z = v[:, None, :] - v[None, :, :]
+    r2 = np.sum(z * z, axis=2)
+    brute = np.sum(1.0 / r2[~np.eye(7, dtype=bool)]) / (7 * 6)
+    assert singular_moment(v) == pytest.approx(brute, rel=1e-13)
+
+
+def test_snapshot_states_is_the_simulate_run():
+    """Replica r of ensemble_states is simulate(seed = replica_seed(seed, r)), bit for bit."""
+    times, states = ensemble_states(-3.0, 0.3, 16, 0.05, replicas=2, init="bkw:0.7", snapshots=3, seed=5)
+    for r in range(2):
+        rec = simulate(-3.0, 0.3, 16, 0.05, init="bkw:0.7", snapshots=3, seed=replica_seed(5, r))
+        for k in range(3):
+            assert np.array_equal(moments(np.ascontiguousarray(states[r, k]))[0], rec["second_moment"][k])
+    assert np.array_equal(times, np.linspace(0.0, 0.05, 3))
+
+
+def test_c9_units_carry_the_old_seed_offsets():
+    claim = SingularControl()
+    ctx = Context("C9", "quick", 7, None, claim.sizes["quick"])
+    units = list(claim.units(ctx).values())
+    assert [u["seed_offset"] for u in units] == list(range(6))
+    assert claim.seeds(ctx) == [7 + k for k in range(6)]
+
+
+# ---------------------------------------------------------------- C10
+
+
+def test_mean_fluctuations_are_the_frobenius_errors():
+    rng = np.random.default_rng(0)
+    v = rng.standard_normal((9, 3))
+    v -= v.mean(axis=0)
+    v *= math.sqrt(3 * 9 / np.sum(v * v))
+    emp = collision_coefficient(v, 0.0)
+    cav, plain = mean_fluctuations(v, 0.0)
+    for value, cavity in ((cav, True), (plain, False)):
+        err = np.sqrt(np.sum((emp - conditional_coefficient(v, 0.0, cavity)) ** 2, axis=(1, 2)))
+        assert value == pytest.approx(np.mean(err), rel=1e-14)
+    with pytest.raises(ValueError, match="^gamma"):
+        mean_fluctuations(v, -2.0)
+
+
+def test_slope_fit_recovers_minus_one_half():
+    rows = [{"n": n, "Q": 3.0 / math.sqrt(n), "Q_se": 0.01 / math.sqrt(n), "Q_plain_reference": 3.1 / math.sqrt(n)}
+            for n in (256, 512, 1024, 2048)]
+    fit = slope_fit(rows)
+    assert fit["slope"] == pytest.approx(-0.5, abs=1e-12) and fit["slope_plain_reference"] == pytest.approx(-0.5)
+
+
+def test_c10_units_carry_the_old_seed_offsets():
+    claim = SelfAveraging()
+    ctx = Context("C10", "quick", 0, None, claim.sizes["quick"])
+    offsets = [u["seed_offset"] for u in claim.units(ctx).values()]
+    assert offsets == [0, 1, 2, 3, 100, 101, 102, 103] == claim.seeds(ctx)
+
+
+# ---------------------------------------------------------------- C12
+
+
+def test_c12_deterministic_units_hold():
+    """Sub-checks 3–5 on small sizes (sub-check 3 on the coarse grids of the quick profile's first two)."""
+    claim = MaxwellMolecules()
+    data = {"isotropic": isotropic_part([50, 100], 0.5, None), "maxwell": maxwell_part(), "blob": blob_part(None),
+            "tpar": {"z": np.zeros(3)}, "moment4": {"z": np.zeros(3)}}
+    checks = claim.checks(Context("C12", "quick", 0, None, claim.sizes["quick"]), data)
+    assert len(checks) == 7
+    assert all(c.holds for c in checks), [c for c in checks if not c.holds]
+    data["blob"] = blob_part("blob_without_half")
+    bad = [c.name for c in claim.checks(Context("C12", "quick", 0, None, claim.sizes["quick"]), data)
+           if not c.holds]
+    assert bad == ["blob initial rate vs derived, n_per_dim = 12", "blob initial rate vs derived, n_per_dim = 16"]
+
+
+# ---------------------------------------------------------------- slow tier: quick profile and mutants
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cls", CLAIMS)
+def test_quick_profile_passes(cls, tmp_path):
+    cert = run_claim(cls.claim_id, "quick", 0, tmp_path)
+    assert cert.verdict == "pass", cert.failed_checks
+    stem = cls.claim_id.lower()
+    assert (tmp_path / f"{stem}.png").exists() and (tmp_path / f"{stem}.json").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("cid", "mutant"), [(cls.claim_id, m) for cls in CLAIMS for m in cls.catches])
+def test_declared_mutant_fails(cid, mutant, tmp_path):
+    cert = run_claim(cid, "quick", 0, tmp_path, mutant)
+    assert cert.verdict == "fail" and cert.failed_checks, cert.details
