@@ -54,8 +54,6 @@ def register(cls: type[Claim]) -> type[Claim]:
     cid = cls.claim_id
     if cid not in STATEMENTS:
         raise ValueError(f"claim_id: must be one of {', '.join(CLAIM_IDS)}, got {cid!r}")
-    if cid in _CLAIMS and type(_CLAIMS[cid]) is not cls:
-        raise ValueError(f"claim_id: {cid} is registered twice")
     for comp in cls.uses:
         if comp not in TARGETS:
             raise ValueError(f"uses: unknown component {comp!r}; known: {', '.join(TARGETS)}")
@@ -63,6 +61,8 @@ def register(cls: type[Claim]) -> type[Claim]:
         check_mutant(name, "catches")
     if set(cls.sizes) != set(PROFILES):
         raise ValueError(f"sizes: {cid} must give sizes for exactly the profiles {PROFILES}, got {list(cls.sizes)}")
+    if cid in _CLAIMS and type(_CLAIMS[cid]) is not cls:
+        raise ValueError(f"claim_id: {cid} is registered twice")
     _CLAIMS[cid] = cls()
     return cls
 

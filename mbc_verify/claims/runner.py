@@ -81,7 +81,8 @@ def assemble(claim_id: str, claim: Claim | None, ctx: Context | None, units: lis
     failed = [u for u in units if u in outcomes and outcomes[u].error is not None]
     if failed:
         return Certificate(claim_id, statement, status="error", sizes=sizes,
-                           details={"error": f"unit {failed[0].key!r} raised",
+                           details={"error": f"unit {failed[0].key!r} raised "
+                                             f"{outcomes[failed[0]].error.strip().splitlines()[-1]}",
                                     "traceback": outcomes[failed[0]].error})
     missing = [u.key for u in units if u not in outcomes]
     if missing:
