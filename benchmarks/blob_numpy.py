@@ -1,6 +1,6 @@
-"""NumPy broadcast baseline of the blob collision field (benchmark reference for issue 6).
+"""NumPy broadcast baseline of the blob collision field (a benchmark reference).
 
-Same formula as :func:`mbc_verify.landau.blob_kernel.collision_field` (SPEC §1 normalisation, c = ½):
+Same formula as :func:`mbc_verify.landau.blob_kernel.collision_field` (docs/spec.md §1 normalisation, c = ½):
 
     U_i = -c Σ_{j, |z|>0} w_j |z|^p (d - z (z·d)/|z|²),   z = v_i - v_j,  d = F_i - F_j,  p = γ + 2,
 

@@ -1,8 +1,8 @@
-"""Coulomb relaxation of a bi-Maxwellian: the blob solver against the fast MBC engine (issue 6, acceptance 4).
+"""Coulomb relaxation of a bi-Maxwellian: the blob solver against the fast MBC engine.
 
     python -m benchmarks.blob_vs_mbc [--replicas 8] [--out benchmarks/results]
 
-Setting (SPEC §1, §3, §6): γ = −3, ``bimaxwellian:2,0.5`` (T∥ = M_zz = 2, T⊥ = 0.5, energy 3), t ∈ [0, 2],
+Setting (docs/spec.md §1, §3, §8): γ = −3, ``bimaxwellian:2,0.5`` (T∥ = M_zz = 2, T⊥ = 0.5, energy 3), t ∈ [0, 2],
 11 snapshots. Two independent approximations of the same Landau solution:
 
 - **blob** (:func:`mbc_verify.landau.blob.parallel_temperature_curve`): runs at n_per_dim = 12 and 16,
@@ -13,13 +13,13 @@ Setting (SPEC §1, §3, §6): γ = −3, ``bimaxwellian:2,0.5`` (T∥ = M_zz = 2
   T∥ over replicas with its standard error se(t) = sd/√R.
 
 MBC parameters and why its biases sit below its noise. The noise: se(t) ≈ 1.15/√(N R) ≈ 1.3e-3 at N = 10⁵,
-R = 8, set by the initial sampling: with the energy fixed to 3 (SPEC §6), T∥(0) = 3 S_z/(S_x + S_y + S_z),
+R = 8, set by the initial sampling: with the energy fixed to 3 (docs/spec.md §8), T∥(0) = 3 S_z/(S_x + S_y + S_z),
 S_a = (1/N) Σ v_a², fluctuates with variance (1/9 · 2T∥² + 4/9 · 2 · 2T⊥²)/N = (4/3)/N, and the slow Coulomb
 relaxation carries this over t ≤ 2 (measured se ≈ 1e-3 at R = 16). The biases, all of the same sign (the MBC
 curve relaxes slightly too slowly, T∥ too high):
 
 - h = 0.05: for any configuration the MBC drift of the second moment is the Landau-master one times
-  λ_h (1 − P₂(cos h)) / 6 = sin²h / h² (SPEC §3: M only sees the ℓ = 2 harmonic of û), so to first order time
+  λ_h (1 − P₂(cos h)) / 6 = sin²h / h² (docs/spec.md §3: M only sees the ℓ = 2 harmonic of û), so to first order time
   runs slower by 1 − sin²h/h² ≈ h²/3 and the T∥ bias is ≈ (1 − sin²h/h²)(2 − T∥(t)) ≤ 3e-4 on t ≤ 2
   (``h_bias_estimate`` in the output; h = 0.1 would give 1.2e-3, about one se);
 - Δt = 1e-3 (:data:`mbc_verify.mbc.fast.DEFAULT_DT`): the Δt bias, ≈ 0.044 Δt^{2/3} ≈ 4e-4 in T∥ at t = 1, was
@@ -35,7 +35,8 @@ T⊥ = (3 − T∥)/2 for both (energy 3 is exact per MBC replica and conserved 
 T∥ comparison decides T⊥ too; T⊥ is plotted with its band e_blob/2 and 5 se_⊥.
 
 Negative control (shows the comparison can fail): the MBC curve read at time 2t, i.e. a factor-2 error in the time
-normalisation (the ½ of SPEC §1, the likeliest normalisation slip between two codes), compared with the blob curve
+normalisation (the ½ of docs/spec.md §1, the likeliest normalisation slip between two codes), compared with the blob
+curve
 at t ≤ 1 under the same tolerance, must give some ratio > 1.
 
 Writes ``blob_vs_mbc.json`` (all data) and ``blob_vs_mbc.png`` (T∥, T⊥ and the difference with its tolerance).
@@ -56,7 +57,7 @@ from mbc_verify.mbc.ensemble import run_ensemble
 
 GAMMA, INIT, T_END, SNAPSHOTS = -3.0, "bimaxwellian:2,0.5", 2.0, 11
 ENERGY = 3.0
-"""T∥ + 2 T⊥ of ``bimaxwellian:2,0.5`` (SPEC §6), exact for both methods."""
+"""T∥ + 2 T⊥ of ``bimaxwellian:2,0.5`` (docs/spec.md §8), exact for both methods."""
 N_PARTICLES, H, DT, REPLICAS, SEED = 100_000, 0.05, 1e-3, 8, 2026
 BLOB_SIZES = (12, 16)
 N_SIGMA = 5.0

@@ -1,4 +1,4 @@
-"""Fitted order in Δt of the fast engine's bias against the exact engine (issue 4, item 5).
+"""Fitted order in Δt of the fast engine's bias against the exact engine.
 
     python -m benchmarks.fast_bias [--gammas=0,-2,-3] [--replicas 20000] [--dts=0.0025,...] [--json FILE]
 

@@ -129,7 +129,7 @@ def test_throughput_and_memory() -> None:
 def moment_matched(n: int, seed: int) -> np.ndarray:
     """``bimaxwellian:2,0.5`` particles whose empirical second moment is exactly diag(T⊥, T⊥, T∥) = diag(.5, .5, 2).
 
-    The SPEC §6 sample (zero momentum, exact energy), whitened by the Cholesky factor of its second moment and
+    The docs/spec.md §8 sample (zero momentum, exact energy), whitened by the Cholesky factor of its second moment and
     rescaled per axis: the initial-sampling noise of T∥(0) (std ≈ 2.8/√N) vanishes, which leaves the noise the
     dynamics generates (measured ≈ 1e-3 at N = 10⁵ for t ≤ 2). Variance reduction used for every method alike.
     """

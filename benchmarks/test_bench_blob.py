@@ -1,4 +1,4 @@
-"""Benchmark (issue 6, acceptance 6): pair interactions per second of the blob collision field.
+"""Benchmark: pair interactions per second of the blob collision field.
 
 The numba kernel :func:`mbc_verify.landau.blob_kernel.collision_field` (``prange`` over particles, no fastmath)
 against the NumPy broadcast baseline :func:`benchmarks.blob_numpy.collision_field_numpy`, both measured in the

@@ -1,4 +1,4 @@
-"""Exact-engine throughput (issue 4, item 9): jumps per second at N = 64 and 256, Coulomb (γ = -3), h = 0.1.
+"""Exact-engine throughput: jumps per second at N = 64 and 256, Coulomb (γ = -3), h = 0.1.
 
     python -m pytest benchmarks/test_bench_exact.py --benchmark-enable -s
 

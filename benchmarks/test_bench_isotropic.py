@@ -1,4 +1,4 @@
-"""Benchmarks of the isotropic Landau solver (issue 5 item 6).
+"""Benchmarks of the isotropic Landau solver.
 
     python -m pytest benchmarks/test_bench_isotropic.py --benchmark-enable -q -s
 

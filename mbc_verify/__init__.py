@@ -1,6 +1,6 @@
 """mbc_verify: verified numerics for the MBC process and the Landau equation (Du, arXiv:2511.09035).
 
-Public API (SPEC §6), imported lazily so that ``import mbc_verify`` stays fast (numba compiles on first use):
+Public API (docs/spec.md §8), imported lazily so that ``import mbc_verify`` stays fast (numba compiles on first use):
 
 - :func:`certify` — run the validation campaign (claims C1–C12) and write the reports;
 - :func:`simulate` — one particle run (MBC engines or a baseline), :func:`advance` — advance given velocities;

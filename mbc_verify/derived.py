@@ -1,4 +1,4 @@
-"""Constants derived symbolically in ``proofs_checks`` (SPEC §4), read from ``derived.json``.
+"""Constants derived symbolically in ``proofs_checks`` (docs/spec.md §4), read from ``derived.json``.
 
 Every rate or coefficient the library needs about the Landau operator or the MBC process (Maxwell-molecule
 moment rates, BKW coefficients, finite-h MBC rates, c_ℓ, bi-Maxwellian initial rates, …) is derived by sympy

@@ -1,10 +1,10 @@
-"""Names of initial data (SPEC §6): parsing and normalisation.
+"""Names of initial data (docs/spec.md §8): parsing and normalisation.
 
 An initial-data name is ``NAME`` or ``NAME:ARG1,ARG2,…``:
 
 - ``maxwellian``                 centred Maxwellian, energy 3 (temperature 1);
 - ``bimaxwellian:TPAR,TPERP``    N(0, diag(TPERP, TPERP, TPAR)), energy TPAR + 2 TPERP (the parallel axis is z);
-- ``bkw:K0``                     the BKW density (SPEC §4) at K = K0, energy 3;
+- ``bkw:K0``                     the BKW density (docs/spec.md §4) at K = K0, energy 3;
 - ``shell``                      all speeds equal (uniform on the sphere |v| = √3), energy 3;
 - ``mixture:W1,T1,W2,T2,…``      Σ_k w_k N(0, T_k I) with w_k = W_k / Σ W, temperatures rescaled by one common
                                  factor so that the energy is 3 (deterministic solvers only).
@@ -51,7 +51,7 @@ class InitSpec:
 
     @property
     def mixture(self) -> tuple[tuple[float, float], ...]:
-        """For ``mixture``: pairs (w_k, T_k) with Σ w_k = 1 and Σ w_k 3 T_k = 3 (the rescaling of SPEC §6)."""
+        """For ``mixture``: pairs (w_k, T_k) with Σ w_k = 1 and Σ w_k 3 T_k = 3 (the rescaling of docs/spec.md §8)."""
         if self.name != "mixture":
             raise ArgumentError("init", f"init: {self.name!r} is not a mixture")
         # scaled first by a power of two (exact: the same rounding as unscaled), so that no sum overflows

@@ -69,7 +69,7 @@ def check_rows(c: Certificate) -> list[str]:
 
 
 NORMALISATION = (
-    "Normalisation (SPEC §1): ∂_t f = ½ ∇·∫ a(v−w)(f(w)∇f(v) − f(v)∇f(w)) dw with a(z) = |z|^(γ+2)(I − ẑ⊗ẑ), "
+    "Normalisation (docs/spec.md §1): ∂_t f = ½ ∇·∫ a(v−w)(f(w)∇f(v) − f(v)∇f(w)) dw with a(z) = |z|^(γ+2)(I − ẑ⊗ẑ), "
     "the paper's eq. (1.1) with its ½; MBC pair rate (2/N)·4|u|^γ/h², grazing parameter h. A plasma physicist's "
     "collision factor (Λ/8π-type constants, ln Λ, charges and masses) multiplies the right-hand side by a constant "
     "c; that is the rescaling of time t → c·t, and every rate here is per unit of this dimensionless time."

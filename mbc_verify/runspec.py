@@ -8,7 +8,7 @@ the number of snapshots within memory; the seed; the kernel, the engine and the 
 whose state is finite in float64. A run whose result is not finite raises :class:`NonFiniteResult` (the CLI exits
 with status 1 and one line), never returns it.
 
-Engines: ``exact`` and ``fast`` (the MBC process, docs/spec.md §3; ``h`` required) and the baselines
+Engines: ``exact`` and ``fast`` (the MBC process, docs/spec.md §3, §5.3–§5.4; ``h`` required) and the baselines
 ``takizuka_abe``, ``nanbu``, ``spherical_bm`` (``h`` must be None; they have no grazing parameter).
 """
 

@@ -1,4 +1,4 @@
-"""``solve``: one deterministic Landau run by a named method (SPEC §6), dispatching to ``mbc_verify.landau``.
+"""``solve``: one deterministic Landau run by a named method (docs/spec.md §8), dispatching to ``mbc_verify.landau``.
 
 Methods: ``maxwell`` (exact Maxwell-molecule dynamics, γ = 0), ``isotropic`` (conservative entropic isotropic
 solver), ``blob`` (regularised blob particle method of Carrillo–Hu–Wang–Wu 2020). Method options are passed as
@@ -30,7 +30,7 @@ def solver(method: str) -> Callable[..., dict[str, Any]]:
 
 def solve(method: str, gamma: float, t_end: float, *, init: str = "maxwellian", snapshots: int = 11,
           **options: Any) -> dict[str, Any]:
-    """Run ``method`` from ``init`` to ``t_end`` and return the SPEC §6 ``solve`` record (a dict).
+    """Run ``method`` from ``init`` to ``t_end`` and return the docs/spec.md §8 ``solve`` record (a dict).
 
     Fields: ``times``, ``mass``, ``momentum``, ``energy``, ``second_moment``, ``moment4``, ``entropy``,
     ``fisher`` (where the method defines them), ``wall_seconds`` and the parameters.

@@ -1,4 +1,4 @@
-"""Input validation shared by the library and the CLI (SPEC §6, last item).
+"""Input validation shared by the library and the CLI (docs/spec.md §8, last item).
 
 Every public function validates its arguments with these helpers. A bad value raises a
 ``ValueError`` whose message starts with the parameter's name and states the allowed range,
@@ -44,7 +44,7 @@ def check_real(name: str, value: object, allowed: str = "") -> float:
 
 
 def check_gamma(gamma: object, name: str = "gamma") -> float:
-    """Interaction exponent γ ∈ [-3, 1] (SPEC §1; γ = -3 is Coulomb)."""
+    """Interaction exponent γ ∈ [-3, 1] (docs/spec.md §1; γ = -3 is Coulomb)."""
     g = check_real(name, gamma, f"in [{GAMMA_MIN:g}, {GAMMA_MAX:g}]")
     if not GAMMA_MIN <= g <= GAMMA_MAX:
         raise fail(name, f"must lie in [{GAMMA_MIN:g}, {GAMMA_MAX:g}]", gamma)
@@ -52,7 +52,7 @@ def check_gamma(gamma: object, name: str = "gamma") -> float:
 
 
 def check_grazing(h: object, name: str = "h") -> float:
-    """Grazing parameter (rotation angle) h ∈ (0, π) (SPEC §3)."""
+    """Grazing parameter (rotation angle) h ∈ (0, π) (docs/spec.md §3)."""
     x = check_real(name, h, "in (0, pi)")
     if not 0.0 < x < math.pi:
         raise fail(name, "must lie in (0, pi)", h)

@@ -2,5 +2,5 @@
 
 ``proofs_checks.derivations`` holds the derivations as functions; each ``test_<identity>.py`` module checks
 one identity (a positive test and a negative control on a planted defect); ``proofs_checks.export``
-regenerates ``reference/derived.json`` and ``mbc_verify/data/derived.json`` (SPEC §4).
+regenerates ``reference/derived.json`` and ``mbc_verify/data/derived.json`` (docs/spec.md §4).
 """

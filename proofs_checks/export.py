@@ -1,4 +1,4 @@
-"""Regenerate the derived-constants table (SPEC §4): ``python -m proofs_checks.export [--check]``.
+"""Regenerate the derived-constants table (docs/spec.md §4): ``python -m proofs_checks.export [--check]``.
 
 Writes the same JSON to ``reference/derived.json`` (human-facing) and ``mbc_verify/data/derived.json``
 (package data read by :mod:`mbc_verify.derived`). ``--check`` writes nothing and exits 1 when either file
@@ -70,7 +70,7 @@ def _bkw() -> dict[str, dict[str, Any]]:
         "bkw.A": _entry(a, "BKW f = (2πK)^(-3/2) e^(-|v|²/2K) (A + B|v|²/K), mass 1, ∫|v|²f = 3: A(K)",
                         _src("bkw", "coefficients")),
         "bkw.B": _entry(b, "BKW: B(K) (see bkw.A)", _src("bkw", "coefficients")),
-        "bkw.K_ode": _entry(bkw.k_ode(), "BKW: dK/dt as a function of K (γ = 0, SPEC §1 with its ½)",
+        "bkw.K_ode": _entry(bkw.k_ode(), "BKW: dK/dt as a function of K (γ = 0, docs/spec.md §1 with its ½)",
                             _src("bkw", "k_ode")),
         "bkw.K": _entry(sp.expand(bkw.k_solution()), "BKW: K(t) with K(0) = K0", _src("bkw", "k_solution")),
         "bkw.K_min": _entry(kmin, "BKW: f ≥ 0 for all v iff K_min ≤ K ≤ K_max", _src("bkw", "positivity_range")),

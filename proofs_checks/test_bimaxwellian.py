@@ -1,4 +1,4 @@
-"""Item 7 — bi-Maxwellian initial rates for any γ (SPEC §4).
+"""Item 7 — bi-Maxwellian initial rates for any γ (docs/spec.md §4).
 
 For φ(v) = vᵀQv the symmetrised weak-form integrand depends on z = v - w only:
 F_Q(z) = |z|^γ (|z|² tr Q - 3 zᵀQz) (checked for general symmetric Q and symbolic γ), so dM/dt = E F(z) with

@@ -1,4 +1,4 @@
-"""Item 6 — the BKW solution for Maxwell molecules (SPEC §4).
+"""Item 6 — the BKW solution for Maxwell molecules (docs/spec.md §4).
 
     f = (2πK)^(-3/2) e^(-|v|²/(2K)) (A + B|v|²/K),   ∫f = 1,  ∫|v|²f = 3.
 

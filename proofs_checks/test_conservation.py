@@ -1,4 +1,4 @@
-"""Item 3 — conservation (SPEC §1): the symmetrised weak-form integrand
+"""Item 3 — conservation (docs/spec.md §1): the symmetrised weak-form integrand
 
     ¼ [a(z) : (∇²φ(v) + ∇²φ(w)) + 2 b(z)·(∇φ(v) - ∇φ(w))],   z = v - w,
 

@@ -1,4 +1,4 @@
-"""Item 4 — the H-theorem structure (SPEC §1).
+"""Item 4 — the H-theorem structure (docs/spec.md §1).
 
 With ξ = ∇log f(v), η = ∇log f(w) and z = v - w:
 

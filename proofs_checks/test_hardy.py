@@ -1,4 +1,4 @@
-"""Hardy bound on the inverse-square singularity (for issue 8): E_{f⊗f}|v - w|^(-2) ≤ C·I(f) in R³.
+"""Hardy bound on the inverse-square singularity: E_{f⊗f}|v - w|^(-2) ≤ C·I(f) in R³.
 
 Steps (see ``proofs_checks/derivations/hardy.py``): Hardy's inequality ∫φ²/|z|² ≤ C_H∫|∇φ|² with C_H = 4 derived
 from a completed square and ∇·(z/|z|²) = 1/|z|²; φ = √h turns ∫|∇φ|² into I(h)/4; Stam's inequality gives

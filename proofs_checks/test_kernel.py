@@ -1,4 +1,4 @@
-"""Item 1 — the Landau kernel (SPEC §1), for symbolic γ:
+"""Item 1 — the Landau kernel (docs/spec.md §1), for symbolic γ:
 
     a(z) z = 0,   a(z) = a(z)ᵀ,   x·a(z)x = |z|^γ |z × x|² ≥ 0 (Lagrange's identity),   ∇·a(z) = b(z) = -2|z|^γ z,
     and the w-derivative used when the strong form is rewritten:  Σ_j ∂_{w_j} a_ij(v - w) = -b_i(v - w).

@@ -1,4 +1,4 @@
-"""Item 8 — the pair generator in relative variables and the MBC expansion (SPEC §2, §3).
+"""Item 8 — the pair generator in relative variables and the MBC expansion (docs/spec.md §2, §3).
 
 1. For Φ(v_i, v_j) = Ψ(u, c), u = v_i - v_j, c = (v_i + v_j)/2: ∂_i - ∂_j = 2∇_u, so
    A_ij Φ = ¼ a : (∂_i - ∂_j)^{⊗2} Φ + ½ b·(∂_i - ∂_j) Φ = a : ∇_u²Ψ + b·∇_uΨ = ∇_u·(a ∇_uΨ)  (b = ∇·a).
@@ -46,7 +46,7 @@ def test_solid_harmonics_are_harmonic():
 
 
 def pair_generator_residual(second_order_factor=QUARTER):
-    """A_ij Φ (SPEC §2, computed in the particle velocities) minus (a:∇_u² + b·∇_u)Ψ, Φ(v_i, v_j) = Ψ(u, c)."""
+    """A_ij Φ (docs/spec.md §2, computed in the particle velocities) minus (a:∇_u² + b·∇_u)Ψ, Φ(v_i, v_j) = Ψ(u, c)."""
     vi, vj = vector("p"), vector("q")
     u, c = vector("u"), vector("c")
     psi = u[0] ** 2 * u[1] * c[2] + u[2] ** 3 * c[0] + u[0] * u[1] * u[2] * c[1] ** 2 + norm2(u) * c[0] * c[1]

@@ -1,4 +1,4 @@
-"""Item 5 — Maxwell molecules (γ = 0): closed moment equations derived from the weak form of SPEC §1.
+"""Item 5 — Maxwell molecules (γ = 0): closed moment equations derived from the weak form of docs/spec.md §1.
 
 For mass 1 and zero momentum, substituting the moments of f⊗f into the polynomial weak-form integrand gives
 

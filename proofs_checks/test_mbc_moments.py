@@ -1,4 +1,4 @@
-"""Item 9 — exact finite-h moment equations of the MBC process at γ = 0 (SPEC §3).
+"""Item 9 — exact finite-h moment equations of the MBC process at γ = 0 (docs/spec.md §3).
 
 Derived in ``mbc.generator_linear_statistic`` for any N at zero total momentum:
 
@@ -6,7 +6,7 @@ Derived in ``mbc.generator_linear_statistic`` for any N at zero total momentum:
 
 Checks: one jump conserves momentum and energy (modulo n·u = 0, |n| = 1); the circle moments; brute-force
 pair sums over N = 3 and N = 4 explicit particles reproduce the formulas (so no (N-1)/N correction is
-missing); h → 0 gives the Maxwell rates of item 5; the Landau master generator of SPEC §2, differentiated
+missing); h → 0 gives the Maxwell rates of item 5; the Landau master generator of docs/spec.md §2, differentiated
 literally for N = 3 particles, gives exactly the Maxwell rates and the ∫|v|⁴ equation on the empirical
 measure; the traceless rate is the ℓ = 2 Funk–Hecke rate λ_h(1 - P_2(cos h)), whose h-expansion has c_2.
 Negative controls: the rate (1/N)λ_h instead of (2/N)λ_h per unordered pair misses the h → 0 limit, and so

@@ -1,4 +1,4 @@
-"""Item 2 — the weak form is the strong form integrated by parts (SPEC §1, with its ½).
+"""Item 2 — the weak form is the strong form integrated by parts (docs/spec.md §1, with its ½).
 
 Strong form: Q(f, f) = ½ ∇·∫ a(v-w)(f(w)∇f(v) - f(v)∇f(w)) dw, computed literally for γ = 0 and f a Gaussian
 (or a Gaussian times a polynomial): ∇f = f·polynomial, so every w-integral is a Gaussian moment and

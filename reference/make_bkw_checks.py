@@ -1,10 +1,11 @@
-"""Regenerate ``reference/bkw_checks.json``: the BKW solution (γ = 0, SPEC §4) and the isotropic solver against it.
+"""Regenerate ``reference/bkw_checks.json``: the BKW solution (γ = 0, docs/spec.md §4) and the isotropic solver
+against it.
 
 Part 1 (exact): for K0 ∈ K0S at t ∈ TIMES: K(t) (derived key ``bkw.K``), ∫|v|⁴ f by the BKW formula and by the
 closed-form solution of the derived moment ODE (two independent routes), entropy and Fisher information by
 quadrature, and mass/energy/∫|v|⁴ f of the BKW density by quadrature.
 
-Part 2 (solver, issue 5 acceptance 1): γ = 0 from ``bkw:0.7`` on t ∈ [0, 0.5] (11 output times); for each grid
+Part 2 (solver): γ = 0 from ``bkw:0.7`` on t ∈ [0, 0.5] (11 output times); for each grid
 n ∈ GRIDS the largest relative error of ∫|v|⁴ f, entropy and Fisher information against the exact values, and
 the least-squares order of each error in n.
 
@@ -79,7 +80,7 @@ def main() -> None:
     orders = {q: fitted_order(list(GRIDS), [r["max_rel_error"][q] for r in runs]) for q in ("moment4", "entropy",
                                                                                            "fisher")}
     data = {"description": __doc__.split("\n\n")[0], "script": "reference/make_bkw_checks.py",
-            "normalisation": "SPEC §1 (with the 1/2), mass 1, energy 3", "times": list(TIMES), "exact": exact,
+            "normalisation": "docs/spec.md §1 (with the 1/2), mass 1, energy 3", "times": list(TIMES), "exact": exact,
             "solver": {"init": f"bkw:{SOLVER_K0}", "gamma": 0.0, "t_end": SOLVER_T_END,
                        "snapshots": SOLVER_SNAPSHOTS, "runs": runs, "orders": orders},
             "wall_seconds": time.perf_counter() - t0}

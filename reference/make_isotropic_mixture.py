@@ -2,7 +2,7 @@
 
 For ``mixture:0.5,0.5,0.5,1.5`` and γ ∈ {0, -2, -3}: ∫|v|⁴ f, entropy ∫ f log f and Fisher information
 ∫|∇f|²/f at t ∈ {0.1, 0.5, 1, 2, 5}, by the conservative entropic isotropic solver
-(:mod:`mbc_verify.landau.isotropic`, SPEC §1 with its ½).
+(:mod:`mbc_verify.landau.isotropic`, docs/spec.md §1 with its ½).
 
 Error estimate of each number (all three components stored):
 - grid: runs at n ∈ GRIDS (same v_max); Richardson extrapolation for a second-order scheme
@@ -82,7 +82,7 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.perf_counter()
     data = {"description": __doc__.split("\n\n")[0], "init": INIT, "times": list(TIMES), "t_end": T_END,
-            "snapshots": SNAPSHOTS, "cfl": CFL, "normalisation": "SPEC §1 (with the 1/2), mass 1, energy 3",
+            "snapshots": SNAPSHOTS, "cfl": CFL, "normalisation": "docs/spec.md §1 (with the 1/2), mass 1, energy 3",
             "script": "reference/make_isotropic_mixture.py", "gammas": {}}
     for g in GAMMAS:
         data["gammas"][repr(g)] = estimate(g)

@@ -1,6 +1,6 @@
-"""Baselines of issue 9 (Takizuka–Abe, Nanbu, pairwise spherical Brownian motion): conservation and the γ = 0 rate.
+"""Baselines (Takizuka–Abe, Nanbu, pairwise spherical Brownian motion): conservation and the γ = 0 rate.
 
-Acceptance 1 of issue 9: every baseline conserves what it claims (all three move both particles of a pair by a
+Every baseline conserves what it claims (all three move both particles of a pair by a
 rotation of u with c kept: momentum and energy per collision, to the round-off bounds of
 ``tests/test_mbc_kernel.py``), and its γ = 0 relaxation rate tends to the exact one as Δt → 0.
 

@@ -1,4 +1,4 @@
-"""Issue 6, acceptance 4: Coulomb T∥(t) of the blob solver and of the fast MBC engine agree (slow tier).
+"""Coulomb T∥(t) of the blob solver and of the fast MBC engine agree (slow tier).
 
 γ = −3, ``bimaxwellian:2,0.5``, t ∈ [0, 2], 11 snapshots; blob extrapolated to ε → 0 from n_per_dim = 12, 16 with
 error size e_blob; MBC fast engine N = 10⁵, h = 0.05, Δt = 1e-3, 8 replicas. Pass: |T∥_MBC − T∥_blob| ≤

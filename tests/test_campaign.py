@@ -37,7 +37,7 @@ def test_certify_with_matrix_writes_it(fake_claims, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_every_claim_is_killed_by_a_mutant_and_every_mutant_kills_a_claim(tmp_path: Path) -> None:
-    """SPEC §5 / issue: the quick campaign passes unmutated, and the mutation matrix has no empty row or column."""
+    """docs/spec.md §6: the quick campaign passes unmutated, and the mutation matrix has no empty row or column."""
     certs = certify("quick", None, out_dir=tmp_path, matrix=True)
     assert all(c.passed for c in certs), [(c.claim_id, c.verdict) for c in certs if not c.passed]
     matrix = json.loads((tmp_path / "report.json").read_text())["mutation_matrix"]

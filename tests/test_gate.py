@@ -1,4 +1,4 @@
-"""The CI performance gate (issue 9, acceptance 3): it fails on an injected slowdown; its verdict logic.
+"""The CI performance gate: it fails on an injected slowdown; its verdict logic.
 
 No timed assertion on the passing side (speeds vary between machines; the gate itself compares ratios measured in
 one run against benchmarks/thresholds.json). The injected slowdown runs the timed fast-engine callable 25 times

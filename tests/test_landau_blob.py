@@ -1,4 +1,4 @@
-"""Blob particle method (Carrillo–Hu–Wang–Wu 2020) for the Landau equation: mbc_verify.landau.blob (issue 6).
+"""Blob particle method (Carrillo–Hu–Wang–Wu 2020) for the Landau equation: mbc_verify.landau.blob.
 
 Default tier (small N): conservation to round-off, H-theorem along runs, the initial anisotropy-relaxation rate
 against the exact bi-Maxwellian rate with the error explained by the O(ε²) regularisation, fitted order 2 in Δt,
@@ -21,7 +21,7 @@ TPAR, TPERP = 2.0, 0.5
 
 
 def quadrature_bimaxwellian_rate(gamma: float, tpar: float = TPAR, tperp: float = TPERP) -> float:
-    """dT∥/dt at f = N(0, diag(T⊥, T⊥, T∥)) from the weak form of SPEC §1, by scipy quadrature (cross-check).
+    """dT∥/dt at f = N(0, diag(T⊥, T⊥, T∥)) from the weak form of docs/spec.md §1, by scipy quadrature (cross-check).
 
     With φ = v_z², ∇log f = -Σ⁻¹v and a(z)Σ⁻¹z = |z|^(γ+2) (1/T∥ - 1/T⊥) z_z Π(z) e_z:
         dT∥/dt = ½ (1/T∥ - 1/T⊥) E[|z|^γ z_z² (z_x² + z_y²)],   z ~ N(0, 2Σ),
@@ -206,7 +206,7 @@ BKW_POINTS = np.array([[0.0, 0.0, 0.0], [0.5, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 
 
 
 def bkw_exact(t: float, points: np.ndarray, eps: float = 0.0) -> tuple[np.ndarray, float]:
-    """Exact BKW solution at time t from the derived K(t), A(K), B(K) (SPEC §4): (ψ_ε * f)(points), ∫|v|⁴ f.
+    """Exact BKW solution at time t from the derived K(t), A(K), B(K) (docs/spec.md §4): (ψ_ε * f)(points), ∫|v|⁴ f.
 
     f = G_K (A + B|v|²/K) with G_K = N(0, K I). Convolved with ψ_ε = N(0, ε² I) (the cut-off changes ψ by
     ≤ 2e-11 relative): G_{K+ε²}(v) [A + (B/K)(|v|² K²/(K+ε²)² + 3Kε²/(K+ε²))] (the conditional mean and variance

@@ -1,4 +1,4 @@
-"""Densities of the SPEC §6 initial data: mass 1, zero momentum, nominal energy; refusals name ``init``."""
+"""Densities of the docs/spec.md §8 initial data: mass 1, zero momentum, nominal energy; refusals name ``init``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Conservative entropic isotropic Landau solver: issue 5 acceptance 1–5 (C7, C8, C11, C12)."""
+"""Conservative entropic isotropic Landau solver (C7, C8, C11, C12)."""
 
 from __future__ import annotations
 
@@ -279,7 +279,7 @@ def test_mutants_are_detected() -> None:
     ok = solve_isotropic(0.0, 0.2, init=MIXTURE, n_grid=100, snapshots=3)
     doubled = solve_isotropic(0.0, 0.2, init=MIXTURE, n_grid=100, snapshots=3, mutant="solver_without_half")
     flipped = solve_isotropic(0.0, 0.2, init=MIXTURE, n_grid=100, snapshots=3, mutant="entropy_sign")
-    # γ = 0: m4 - 15 decays like e^{-κ t} (κ = 4 for the ½ of SPEC §1); doubling the operator doubles κ
+    # γ = 0: m4 - 15 decays like e^{-κ t} (κ = 4 for the ½ of docs/spec.md §1); doubling the operator doubles κ
     k_ok = -math.log((ok["moment4"][-1] - 15) / (ok["moment4"][0] - 15)) / 0.2
     k_dbl = -math.log((doubled["moment4"][-1] - 15) / (doubled["moment4"][0] - 15)) / 0.2
     assert k_dbl / k_ok == pytest.approx(2.0, rel=1e-2)  # O(Δr²) deviation from a pure exponential

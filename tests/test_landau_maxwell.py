@@ -45,7 +45,7 @@ def test_closed_form_solves_the_derived_odes(init: str) -> None:
     # DOP853 at rtol 1e-13 over a smooth exponential relaxation: global error ≲ 1e-11 relative
     assert np.allclose(sol.y[:9].T.reshape(-1, 3, 3), rec["second_moment"], rtol=1e-10, atol=1e-11)
     assert np.allclose(sol.y[9], rec["moment4"], rtol=1e-10, atol=0)
-    # energy conserved by the derived rates (3α + β = 0 is what the derivation gives for the ½ of SPEC §1)
+    # energy conserved by the derived rates (3α + β = 0 is what the derivation gives for the ½ of docs/spec.md §1)
     assert np.allclose(rec["energy"], rec["energy"][0], rtol=1e-14, atol=0)
 
 
@@ -97,7 +97,7 @@ def test_bkw_density_moments_by_quadrature(k: float) -> None:
 
 
 def test_bkw_density_solves_the_landau_equation_weakly() -> None:
-    """d/dt ∫ φ f of the BKW density (central difference in t) equals the SPEC §1 weak form evaluated on it.
+    """d/dt ∫ φ f of the BKW density (central difference in t) equals the docs/spec.md §1 weak form evaluated on it.
 
     φ = |v|⁴: the weak form at γ = 0 reduces to the derived moment ODE R(m4, E, M2); the left side is computed
     from the density itself by quadrature on a cube (independent of the moment formula)."""

@@ -1,4 +1,4 @@
-"""Reference data of issue 5: a cheap subset of each reference file is regenerated and compared."""
+"""Reference data: a cheap subset of each reference file is regenerated and compared."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``simulate`` (SPEC §6; issue 4 acceptance 7 and 8): the record, validation, reproducibility across threads."""
+"""``simulate`` (docs/spec.md §8): the record, validation, reproducibility across threads."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The composed-rotation law of mbc_verify.mbc.composite (fast engine, SPEC §3).
+"""The composed-rotation law of mbc_verify.mbc.composite (fast engine, docs/spec.md §3).
 
 - Legendre moments: for K composed jumps E[P_ℓ(û₀·û_K)] = m_ℓ^K (Funk–Hecke); the sample means of P_ℓ(cos Θ)
   over n draws agree with m_ℓ^K within 5 standard errors (sample sd / √n), for K on both sides of each switch

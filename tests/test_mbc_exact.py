@@ -1,4 +1,4 @@
-"""The exact MBC engine (SPEC §3; issue 4 acceptance 3, 4 for the exact engine, and its mutants).
+"""The exact MBC engine (docs/spec.md §3, and its mutants).
 
 Statistical checks run R independent replicas at fixed seeds and compare a sample mean with its exact value
 within 5 sample standard errors (5σ).
@@ -74,7 +74,7 @@ U0 = np.array([0.48, -0.36, 0.48])  # |u| = 0.744: the r^γ factor matters for �
 
 
 def _n2_zscores(gamma: float, h: float, kernel: str, mutant: str | None, replicas: int, seed: int) -> np.ndarray:
-    """z = (mean - exact) / standard error of E[P_ℓ(û₀·û_t)] for ℓ = 1..3 at three times (SPEC §3):
+    """z = (mean - exact) / standard error of E[P_ℓ(û₀·û_t)] for ℓ = 1..3 at three times (docs/spec.md §3):
 
         E[P_ℓ(û₀·û_t)] = exp(-λ t (1 - m_ℓ)),   λ = λ_h(|u|) s(h),  m_ℓ = E[P_ℓ(cos θ)]  (= P_ℓ(cos h), fixed).
 

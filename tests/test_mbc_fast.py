@@ -1,4 +1,4 @@
-"""Fast engine (mbc_verify.mbc.fast): issue 4 acceptance items 3, 4, 5, 6, 7 for the fast engine.
+"""Fast engine (mbc_verify.mbc.fast).
 
 Statistical tests run at fixed seeds and compare means with expected values within 5 standard errors (sample sd
 / √replicas); exact-vs-fast comparisons use the combined error √(se₁² + se₂²).
@@ -31,7 +31,7 @@ EPS = np.finfo(float).eps
 @pytest.mark.parametrize("gamma", [0.0, -3.0])
 @pytest.mark.parametrize("h", [0.1, 0.3])
 def test_n2_legendre_law(gamma: float, h: float) -> None:
-    """E[P_ℓ(û₀·û_t)] = exp(−λ_h t (1 − P_ℓ(cos h))), λ_h = 4 |u|^γ / h² (SPEC §3), ℓ = 1, 2, 3.
+    """E[P_ℓ(û₀·û_t)] = exp(−λ_h t (1 − P_ℓ(cos h))), λ_h = 4 |u|^γ / h² (docs/spec.md §3), ℓ = 1, 2, 3.
 
     ``shell`` with N = 2 gives v_1 = −v_2 with |v| = √3, so |u| = 2√3 is the same in every replica. For N = 2 the
     matching is the pair itself and the engine is exact for any Δt: Δt is taken coarse and not dividing the

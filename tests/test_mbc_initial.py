@@ -1,4 +1,4 @@
-"""Particle initial data (SPEC §6): laws, normalisation to zero momentum and exact energy, validation."""
+"""Particle initial data (docs/spec.md §8): laws, normalisation to zero momentum and exact energy, validation."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The MBC jump kernel (SPEC §3; issue 4 acceptance 1 and 2): exact invariants to round-off, robust frame,
+"""The MBC jump kernel (docs/spec.md §3): exact invariants to round-off, robust frame,
 uniform azimuth, symmetric kernel.
 
 Round-off bounds (first order in the unit round-off μ = 2⁻⁵³ = ε/2, ε = 2⁻⁵², standard model

@@ -1,4 +1,4 @@
-"""Rates λ_h and angle laws of the MBC kernel (SPEC §3): values, mutants, Funk–Hecke eigenvalues and the
+"""Rates λ_h and angle laws of the MBC kernel (docs/spec.md §3): values, mutants, Funk–Hecke eigenvalues and the
 normalisation λ_h s(h) (E[P_ℓ(cos θ)] - 1) → -ℓ(ℓ+1) r^γ with an O(h²) error (fitted order)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from mbc_verify.mutants import NO_DEFECT, RATE_CONSTANT, RATE_EXPONENT, Defect, 
 
 def test_rates_follow_the_spec_formula() -> None:
     for r, g, h in [(1.3, -3.0, 0.1), (0.2, 0.0, 0.5), (2.0, 1.0, 3.0), (0.7, -2.0, 1e-3)]:
-        want = 4.0 * r**g / h**2  # SPEC §3, d = 3
+        want = 4.0 * r**g / h**2  # docs/spec.md §3, d = 3
         assert lambda_h(r, g, h, KERNELS["fixed"], NO_DEFECT) == pytest.approx(want, rel=4e-16)
         assert pair_rate(r, g, h, 10, KERNELS["fixed"], NO_DEFECT) == pytest.approx(2.0 / 10 * want, rel=4e-16)
         assert prefactor(h, 10, 0, NO_DEFECT) * speed_factor(r, g, NO_DEFECT) == pair_rate(r, g, h, 10, 0, NO_DEFECT)
@@ -107,7 +107,8 @@ def test_rayleigh_draws_have_the_legendre_means(h) -> None:
 @pytest.mark.parametrize("kernel", list(KERNELS))
 @pytest.mark.parametrize("ell", [1, 2, 3, 6])
 def test_generator_converges_to_laplace_beltrami_at_order_h2(kernel, ell) -> None:
-    # g(h) = λ_h s(h) (E[P_ℓ(cos θ)] - 1) / (-ℓ(ℓ+1)) at r = 1; SPEC §3: g(h) = 1 + c h² + d h⁴ + …. Fitted order:
+    # g(h) = λ_h s(h) (E[P_ℓ(cos θ)] - 1) / (-ℓ(ℓ+1)) at r = 1; docs/spec.md §3: g(h) = 1 + c h² + d h⁴ + …. Fitted
+    # order:
     # least-squares slope of log|g - 1| against log h on h = 0.004 … 0.016 (7 points). Tolerance: the 95%
     # interval of the slope (t_{0.975,5} = 2.571 standard errors) plus 0.01 for the curvature of the h⁴ term,
     # which bends the local slope by 2|d/c| h² ≤ 0.01 for |d/c| ≤ 19 (ℓ ≤ 6). Rounding of E[P_ℓ] - 1 (≤ 1e-16

@@ -1,4 +1,4 @@
-"""Bad input raises a ValueError whose message names the parameter (SPEC §6, last item)."""
+"""Bad input raises a ValueError whose message names the parameter (docs/spec.md §8, last item)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Baseline Monte Carlo collision operators, in the normalisation of docs/spec.md §1–2.
+"""Baseline Monte Carlo collision operators, in the normalisation of docs/spec.md §1–§2 (§5.6, eq. (63)).
 
 - :mod:`.takizuka_abe` — Takizuka & Abe, J. Comput. Phys. 25 (1977) 205: one deflection per matched pair with
   tan(θ/2) Gaussian;

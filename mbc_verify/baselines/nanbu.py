@@ -1,4 +1,4 @@
-"""Nanbu (Phys. Rev. E 55 (1997) 4642) cumulative small-angle scattering, in the normalisation of SPEC §1–2.
+"""Nanbu (Phys. Rev. E 55 (1997) 4642) cumulative small-angle scattering, in the normalisation of docs/spec.md §1–§2.
 
 Nanbu replaces the many small-angle collisions a pair undergoes in Δt by one deflection χ with uniform azimuth
 and the law f(χ) sin χ dχ ∝ e^{A cos χ} sin χ dχ, whose parameter A solves

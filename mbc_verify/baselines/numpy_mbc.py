@@ -1,6 +1,6 @@
 """The fast MBC engine's algorithm (:mod:`mbc_verify.mbc.fast`) in plain, vectorised NumPy: the NumPy baseline.
 
-Same step as the fast engine (SPEC §3): a uniform random perfect matching per step, K_p ~ Poisson(μ_p) jumps for
+Same step as the fast engine (docs/spec.md §3): a uniform random perfect matching per step, K_p ~ Poisson(μ_p) jumps for
 pair p with μ_p = Δt (2/N) λ_h(|u_p|) · N(N−1)/(2⌊N/2⌋) (:func:`mbc_verify.mbc.matching.mean_factor`), and the K_p
 composed jumps applied at once in the three regimes of :mod:`mbc_verify.mbc.composite` (same table
 ``composite_table``): K ≤ 32 composed jump by jump (vectorised over the pairs, one sweep per jump index),

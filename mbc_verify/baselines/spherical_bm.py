@@ -1,7 +1,8 @@
 """Pairwise spherical Brownian motion step (Du, Li, Xie, Yu, J. Comput. Phys. 543 (2025) 114387, arXiv:2501.00263).
 
 In the Landau master equation each pair's relative velocity performs Brownian motion on its sphere with generator
-|u|^γ Δ_S (SPEC §2). DLXY pair the particles at random each step and move every matched pair by the *exact* law of
+|u|^γ Δ_S (docs/spec.md §2). DLXY pair the particles at random each step and move every matched pair by the *exact*
+law of
 that motion over the step, exp(τ Δ_S), with the pair's direction-diffusion time (derivation in :mod:`.pairwise`)
 
     τ = Δt · |u|^γ · (N − 1)/⌊N/2⌋      (exp(τ Δ_S) acts on degree-ℓ harmonics by e^{−ℓ(ℓ+1)τ}).

@@ -1,4 +1,4 @@
-"""Takizuka–Abe (J. Comput. Phys. 25 (1977) 205) binary-collision angle, in the normalisation of SPEC §1–2.
+"""Takizuka–Abe (J. Comput. Phys. 25 (1977) 205) binary-collision angle, in the normalisation of docs/spec.md §1–§2.
 
 TA rotate a paired relative velocity u by an angle θ with uniform azimuth, where tan(θ/2) = δ is Gaussian,
 δ ~ N(0, σ²), and σ² = e² e'² n lnΛ Δt / (8π ε₀² m_r² |u|³) for Coulomb collisions. Its Landau normalisation
@@ -9,7 +9,7 @@ with uniform azimuth acts on degree-ℓ harmonics of the direction by E[P_ℓ(co
 E[θ²] = 4τ + O(τ²). With θ = 2 arctan δ, E[θ²] = 4 E[δ²] + O(σ⁴), hence
 
     σ² = τ = Δt · |u|^γ · (N − 1)/⌊N/2⌋        (for γ = −3 this is TA's σ² with the physical constants
-                                                  absorbed in the unit of time, SPEC §1).
+                                                  absorbed in the unit of time, docs/spec.md §1).
 
 The deflection is then exact trigonometry of δ (no small-angle expansion):
 cos θ = (1 − δ²)/(1 + δ²), sin θ = 2δ/(1 + δ²). TA's own Cartesian update formulae are the rotation of u in one

@@ -1,4 +1,4 @@
-"""C1: each MBC jump conserves momentum and energy (SPEC §3, §5).
+"""C1: each MBC jump conserves momentum and energy (docs/spec.md §3, §6).
 
 Three pieces of evidence, all required for a pass:
 
@@ -73,7 +73,7 @@ def symbolic_identity() -> bool:
 
 
 def initial_states(seed: int, replicas: int, n: int) -> np.ndarray:
-    """Gaussian velocities, centred, scaled to energy (1/N)Σ|v|² = 3 (SPEC §6 normalisation)."""
+    """Gaussian velocities, centred, scaled to energy (1/N)Σ|v|² = 3 (docs/spec.md §8 normalisation)."""
     rng = np.random.default_rng([seed, 1])
     v = rng.standard_normal((replicas, n, 3))
     v -= v.mean(axis=1, keepdims=True)

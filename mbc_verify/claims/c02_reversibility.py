@@ -1,4 +1,4 @@
-"""C2: the MBC process is reversible w.r.t. the uniform measure on S_N(E, P) (SPEC §2, §3, §5).
+"""C2: the MBC process is reversible w.r.t. the uniform measure on S_N(E, P) (docs/spec.md §2, §3, §6).
 
 Three pieces of evidence, all required for a pass.
 
@@ -18,7 +18,7 @@ the Kolmogorov quantile at the two-sided 5σ level (p = 5.7·10⁻⁷).
 
 **(b) The one-particle marginal stays the sphere marginal.** Uniform on S_N(E, 0) is sampled exactly by the
 ``maxwellian`` initial data: i.i.d. Gaussian velocities projected to zero momentum (an isotropic Gaussian on the
-D = 3(N − 1)-dimensional subspace Σ v_i = 0) and scaled to the energy (SPEC §6) — the direction of an isotropic
+D = 3(N − 1)-dimensional subspace Σ v_i = 0) and scaled to the energy (docs/spec.md §8) — the direction of an isotropic
 Gaussian is uniform. Its one-particle marginal: v_1 = Σ_k ⟨V, a_k⟩ ê_k with a_k = (e_1 − (1/N) 1) ⊗ ê_k, which lie
 in the subspace, are orthogonal and have |a_k|² = (N − 1)/N; so v_1 = √((N−1)/N) · (the projection of V onto three
 orthonormal directions). For V uniform on the sphere of radius |V| in R^D, the squared norm of the projection onto

@@ -1,13 +1,14 @@
-"""C3: the MBC generator converges to the Landau master generator with an O(h²) error (SPEC §2, §3, §5).
+"""C3: the MBC generator converges to the Landau master generator with an O(h²) error (docs/spec.md §2, §3, §6).
 
 Two pieces of evidence, both required for a pass.
 
-**(a) Deterministic generator on test functions.** For one pair with relative velocity u (|u| = r fixed, SPEC §3)
+**(a) Deterministic generator on test functions.** For one pair with relative velocity u (|u| = r fixed, docs/spec.md
+§3)
 the MBC generator acts on a function of the direction as
 
     G_h φ(û) = λ_h(r) ( E_n[ φ(u'/r) ] − φ(û) ),   u' = cos h · u + sin h · r n,   n uniform on the circle ⊥ u,
 
-and the Landau master generator of the pair (SPEC §2: A = |u|^γ Δ_S) as r^γ Δ_S φ. For the zonal harmonics
+and the Landau master generator of the pair (docs/spec.md §2: A = |u|^γ Δ_S) as r^γ Δ_S φ. For the zonal harmonics
 φ(û) = P_ℓ(û·ê), ℓ = 1, 2, 3, Δ_S φ = −ℓ(ℓ+1) φ. We evaluate G_h φ with the library's REAL rotation
 (:func:`mbc_verify.mbc.probes.zonal_generator`: the kernel's rotation and rate, mutant passed), the
 azimuth average by the M-point trapezoid rule in the azimuth φ, φ_m = 2πm/M. The trapezoid rule is exact for
@@ -24,7 +25,8 @@ smallest h, equals c_ℓ within the Richardson error estimate (|intercept of the
 of the neglected O(h²) correction), floored at the round-off level 100 ε/h_min⁴ (the difference φ(u') − φ(û) = O(h²)
 carries an absolute round-off of a few ε, i.e. a relative error ~ε/h² of G_h φ, and e_ℓ/h² divides once more by h²).
 
-**(b) Monte Carlo, the exact N = 2 law (SPEC §3).** For N = 2, zero momentum and energy (1/N)Σ|v|² = 3 (SPEC §6)
+**(b) Monte Carlo, the exact N = 2 law (docs/spec.md §3).** For N = 2, zero momentum and energy (1/N)Σ|v|² = 3
+(docs/spec.md §8)
 give v_1 = −v_0, |v_0|² = 3, so |u| = 2√3 for every replica and
 
     E[P_ℓ(û_0·û_t)] = exp(−λ_h(2√3) t (1 − P_ℓ(cos h))).

@@ -1,4 +1,4 @@
-"""C4: the Landau master equation is the h → 0 limit of MBC at fixed N (SPEC §2, §3, §5).
+"""C4: the Landau master equation is the h → 0 limit of MBC at fixed N (docs/spec.md §2, §3, §6).
 
 Observable: T∥(t) = E[M_zz(t)], M = (1/N) Σ v_i ⊗ v_i, from the anisotropic chaotic start ``INIT`` (exact engine,
 mutant passed, ``run_ensemble`` with per-replica samples). All h share the replica seeds, hence the same initial
@@ -12,7 +12,7 @@ d/dt E[M | M_0] = α_h tr(M) I + β_h M, with tr M = E conserved, so per replica
                                            (:func:`mbc_verify.landau.maxwell.second_moment_diagonal`),
 
 and its h → 0 limit m_0 uses the Landau master-equation rates (``maxwell.second_moment_alpha``/``_beta``; the
-pair generator on quadratics is the Landau one, SPEC §2). Certified: (i) the replica mean of
+pair generator on quadratics is the Landau one, docs/spec.md §2). Certified: (i) the replica mean of
 M_zz(t) − m_h(t; M_zz(0)) (a control variate: the initial-state noise drops out) is 0 within 5 standard errors at
 every (h, t); (ii) the deviation from the limit Δ(h) = mean of M_zz(t*) − m_0(t*; M_zz(0)) has the order of the
 derived law: the weighted log-log slope p over h ∈ {1.6, 0.8, 0.4} (quick; full adds 0.2; weights from the Monte

@@ -1,4 +1,4 @@
-"""C5: mean-field limit — the MBC empirical measure converges to the Landau solution (SPEC §1, §3, §5).
+"""C5: mean-field limit — the MBC empirical measure converges to the Landau solution (docs/spec.md §1, §3, §6).
 
 For an observable X of the empirical measure at time t and a reference value X_ref(t) of the Landau solution,
 the error of ONE run, e = X_N(t) − X_ref(t), is measured over R independent replicas for N = 64 … 1024 (fast
@@ -16,11 +16,11 @@ Certified, for each case (all must hold, with the grazing order below):
   errors. Each RMS_N has the known relative standard error ½·sd(e²)/(√R · mean e²) (delta method, from the sample;
   no Gaussian assumption), used as the fit weights;
 - the ensemble-mean bias (finite h, finite N, Δt) is below the Monte Carlo noise: |mean_r e_r| ≤ 5 se at every N.
-  Expected biases (module ``mbc.fast`` docstring and SPEC §3): h = 0.1 changes the relaxation rates by
+  Expected biases (module ``mbc.fast`` docstring and docs/spec.md §3): h = 0.1 changes the relaxation rates by
   O(h²/3) ≈ 0.3 %, Δt = 1e-3 by ≈ 0.3 %, finite N by O(1/N): all well below 5 se for these sizes.
 
 Error vs h (grazing): at N = 1024 (quick), the ensemble-mean bias of T∥(t) (case i) for h ∈ GRAZING_H has the
-fitted order 2 in h (SPEC §3), within 5 standard errors.
+fitted order 2 in h (docs/spec.md §3), within 5 standard errors.
 
 Mutants that must fail it: ``rate_doubled`` (both cases: the relaxation is twice too fast, the mean is wrong),
 ``rate_without_gamma`` (case ii: the |u|^γ weighting is lost), ``one_sided_rotation``, ``biased_azimuth`` and
@@ -49,7 +49,7 @@ from .registry import register
 H = 0.1
 GRAZING_H = (0.35, 0.5, 0.7, 1.0)
 GRAZING_ORDER = 2.0
-"""SPEC §3: λ_h(K_h − I) → r^γ Δ_S with an O(h²) relative error; at γ = 0 the relaxation rate is −6 sin²h/h²
+"""docs/spec.md §3: λ_h(K_h − I) → r^γ Δ_S with an O(h²) relative error; at γ = 0 the relaxation rate is −6 sin²h/h²
 (``mbc.gamma0.beta_h``), so the bias of T∥(t) is O(h²) (effective log-log slope on GRAZING_H: 2.04)."""
 BIMAX = "bimaxwellian:2,0.5"
 BKW = "bkw:0.7"

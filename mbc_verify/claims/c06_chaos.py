@@ -1,7 +1,8 @@
-"""C6: propagation of chaos — Cov(φ(v_1), φ(v_2)) at t > 0 is O(1/N) (SPEC §5; paper, main theorem).
+"""C6: propagation of chaos — Cov(φ(v_1), φ(v_2)) at t > 0 is O(1/N) (docs/spec.md §6; paper, main theorem).
 
 Started from chaotic data (i.i.d. velocities, then shifted to zero momentum and scaled to the nominal energy —
-this normalisation already correlates the particles at order 1/N, SPEC §6), the MBC process is run with the exact
+this normalisation already correlates the particles at order 1/N, docs/spec.md §8), the MBC process is run with the
+exact
 engine (mutant passed) to a time t > 0 and the two-particle covariance of φ(v) = v_z² is estimated from every pair
 of every replica (the particles are exchangeable). Per replica, with S₁ = Σ_i φ(v_i), S₂ = Σ_i φ(v_i)²,
 
@@ -25,7 +26,7 @@ non-conserved observable (Σ|v_i|² is conserved, so φ = |v|² would give Cov =
 exchangeability alone; v_z² is not constrained that way).
 
 Exchangeability: the all-pairs estimator presumes that every pair has the same law. The covariance over the
-pairs of adjacent labels (i, i+1 mod N) — labelled pairs like the SPEC's v_1, v_2, averaged over i for power — is
+pairs of adjacent labels (i, i+1 mod N) — labelled pairs like the the spec's v_1, v_2, averaged over i for power — is
 estimated as well and must agree with the all-pairs value within 5 combined standard errors.
 
 Mutants that must fail it: ``one_sided_rotation`` (energy and momentum not conserved: the covariance is no longer

@@ -1,8 +1,8 @@
-"""C7: the H-theorem along deterministic solutions (SPEC §1, §5): dH/dt = −D(f), D(f) ≥ 0.
+"""C7: the H-theorem along deterministic solutions (docs/spec.md §1, §6): dH/dt = −D(f), D(f) ≥ 0.
 
 Runs of the conservative entropic isotropic solver (:func:`mbc_verify.landau.isotropic.solve_isotropic`) from
 hypothesis-style drawn initial data: mixtures of 1–3 centred Maxwellians (weights and temperatures drawn from a
-fixed-seed numpy Generator, then rescaled to mass 1 and energy 3 by the ``mixture:`` name, SPEC §6) and γ drawn
+fixed-seed numpy Generator, then rescaled to mass 1 and energy 3 by the ``mixture:`` name, docs/spec.md §8) and γ drawn
 uniformly in [−3, 1], the first draw Coulomb (γ = −3) and the second γ = 1. Four sub-checks per run, all required:
 
 1. **Entropy never increases** — per SSP-RK3 step, the largest increase of the discrete entropy
@@ -11,8 +11,9 @@ uniformly in [−3, 1], the first draw Coulomb (γ = −3) and the second γ = 1
    ≤ (log₂ n + 1) ε Σ|terms|, one more ε for the products, twice for a difference of two sums;
    :func:`mbc_verify.landau.isotropic_diagnostics.entropy_roundoff_bound`).
    Headline: the worst ratio (largest step increase)/(bound) over all runs, pass if ≤ 1.
-2. **D is the entropy-dissipation functional of SPEC §1** — at t = 0 the solver's D = −Σ ω_i log F_i dF_i/dt equals
-   the discrete form of D = ¼ ∫∫ f f_* (∇log f − ∇_* log f_*)·a (∇log f − ∇_* log f_*) (with the ½ of SPEC §1):
+2. **D is the entropy-dissipation functional of docs/spec.md §1** — at t = 0 the solver's D = −Σ ω_i log F_i dF_i/dt
+equals
+   the discrete form of D = ¼ ∫∫ f f_* (∇log f − ∇_* log f_*)·a (∇log f − ∇_* log f_*) (with the ½ of docs/spec.md §1):
 
        D_h = (Δr / 4) Σ_ab W_ab 𝔽_a 𝔽_b (δ_a − δ_b)²,   δ_a = D(log F)_a,  𝔽_a = logarithmic mean,
 
@@ -32,7 +33,8 @@ uniformly in [−3, 1], the first draw Coulomb (γ = −3) and the second γ = 1
 Every drawn case is one unit. Checks: the headline (sub-check 1, worst run) and, for sub-checks 2–4, the run
 closest to failing (largest |measured − expected| / tolerance).
 
-Mutants killing it: ``solver_without_half`` (D doubled against the SPEC ½: sub-check 2) and ``entropy_sign``
+Mutants killing it: ``solver_without_half`` (D doubled against the ½ of docs/spec.md eq. (1): sub-check 2) and
+``entropy_sign``
 (the flux is no longer the entropic one: sub-check 2).
 """
 

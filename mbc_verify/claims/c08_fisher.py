@@ -1,7 +1,7 @@
-"""C8: the Fisher information I(f) = ∫|∇f|²/f is non-increasing along the Landau flow (SPEC §1, §5).
+"""C8: the Fisher information I(f) = ∫|∇f|²/f is non-increasing along the Landau flow (docs/spec.md §1, §6).
 
 **The theorem.** N. Guillen and L. Silvestre, *The Landau equation does not blow up*, Acta Math. 234 (2025) 315–375
-(arXiv:2311.09420). Their Landau equation has a(z) = α(|z|) |z|² Π(z) (SPEC §1 is α(r) = r^γ). Text of the
+(arXiv:2311.09420). Their Landau equation has a(z) = α(|z|) |z|² Π(z) (docs/spec.md §1 is α(r) = r^γ). Text of the
 stored arXiv v2 page (https://arxiv.org/html/2311.09420v2, found with the project's search tool; its displayed
 formulas did not survive the HTML extraction, reconstructed in brackets):
 
@@ -12,7 +12,7 @@ formulas did not survive the HTML extraction, reconstructed in brackets):
     [[−3, 1]]. It even goes beyond that range if the Landau collision operator is understood appropriately taking
     into account the cancellations in the integrand of (1.2) for r small. Our parameter [√22] is not optimal."
 
-For α = r^γ, r α'/α = γ, so the hypothesis reads |γ| ≤ √22 ≈ 4.69 and covers every γ ∈ [−3, 1] of SPEC §1,
+For α = r^γ, r α'/α = γ, so the hypothesis reads |γ| ≤ √22 ≈ 4.69 and covers every γ ∈ [−3, 1] of docs/spec.md §1,
 Coulomb (γ = −3) included (S. Ji, arXiv:2408.13954, bounds the optimal constant of the underlying Bakry–Émery
 inequality on the sphere, 5.5 ≤ Λ₃ ≤ 5.739, consistent with √(4 · 5.5) = √22). The bracketed constant √22 is our
 reading of the published hypothesis; the range statement "[−3, 1], Coulomb included" is the paper's text.

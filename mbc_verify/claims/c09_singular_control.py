@@ -1,6 +1,6 @@
-"""C9: Fisher-information control of singular configurations at the particle level (SPEC §5, issue 8).
+"""C9: Fisher-information control of singular configurations at the particle level (docs/spec.md §6).
 
-Quantity, along MBC runs (fast engine, SPEC §3) for γ = −3 (Coulomb) and γ = −2 started from chaotic data with
+Quantity, along MBC runs (fast engine, docs/spec.md §3) for γ = −3 (Coulomb) and γ = −2 started from chaotic data with
 finite Fisher information I(f₀) (i.i.d. samples of ``bkw:0.7`` and ``bimaxwellian:2,0.5``):
 
     S(t) = E[ (1/(N(N−1))) Σ_{i≠j} |v_i − v_j|^{-2} ]

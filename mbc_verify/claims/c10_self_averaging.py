@@ -1,6 +1,6 @@
-"""C10: self-averaging of the empirical collision coefficient (SPEC §1, §5, issue 8).
+"""C10: self-averaging of the empirical collision coefficient (docs/spec.md §1, §6).
 
-Along MBC runs (fast engine, SPEC §3) started at equilibrium (i.i.d. Maxwellian, T = 1, energy 3, so f_t = M
+Along MBC runs (fast engine, docs/spec.md §3) started at equilibrium (i.i.d. Maxwellian, T = 1, energy 3, so f_t = M
 for the Landau flow), the per-particle empirical coefficient
 
     A_i = (1/N) Σ_j a(v_i − v_j),    a(z) = |z|^{γ+2} Π(z),  a(0) = 0  (``observables.collision_coefficient``)

@@ -1,11 +1,11 @@
-"""C11: the Maxwellian is the equilibrium (Q(M, M) = 0) and runs relax to it (SPEC §1, §3, §5).
+"""C11: the Maxwellian is the equilibrium (Q(M, M) = 0) and runs relax to it (docs/spec.md §1, §3, §6).
 
 Three parts, all required for a pass:
 
 **(a) Q(M, M) = 0 for the isotropic solver's operator.** On the scheme's grid (:mod:`mbc_verify.landau.isotropic`)
 the sampled Maxwellian F_i = e^{α − β r_i²/2} has D(log F)_a = −β exactly at every interface (r_{a+1}² − r_a² =
 2 ρ_a Δr), so every flux J_a = 𝔽_a Σ_b W_ab 𝔽_b (δ_a − δ_b) vanishes: the discrete operator annihilates it exactly,
-not only to quadrature precision (the continuous identity Q(M, M) = 0 is derived in proofs_checks, SPEC §4).
+not only to quadrature precision (the continuous identity Q(M, M) = 0 is derived in proofs_checks, docs/spec.md §4).
 Certified: α, β fitted so that the discrete mass is 1 and the energy 3, one SSP-RK3 step of length τ of the solver
 from it changes F_i by at most the first-order round-off bound
 
@@ -26,7 +26,8 @@ state would leave a plateau there, slope 0).
 **(c) MBC particles relax to the microcanonical equilibrium.** Ensembles of the fast engine
 (:func:`mbc_verify.mbc.ensemble.run_ensemble`) from ``bimaxwellian:2,0.5`` (energy 3) at γ = 0 and γ = −3: at the
 last time T∥ − T⊥ = 0 and (1/N) Σ|v_i|⁴ equals its value under the uniform law on S_N(3N, 0), the reversible
-equilibrium of SPEC §3: with d = 3(N − 1) and v_1 = √((N−1)/N) × (three orthonormal coordinates of a uniform point
+equilibrium of docs/spec.md §3: with d = 3(N − 1) and v_1 = √((N−1)/N) × (three orthonormal coordinates of a uniform
+point
 of the radius-√(3N) sphere in R^d), E|v_1|⁴ = ((N−1)/N)² · 15 (3N)²/(d(d+2)) = 15 (3N − 3)/(3N − 1) (→ 15, the
 Maxwellian value at energy 3; :func:`mbc_verify.mbc.observables.microcanonical_moment4`). Each within 5 standard
 errors of the replica mean (replicas independent). The fast

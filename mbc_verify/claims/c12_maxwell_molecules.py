@@ -1,4 +1,4 @@
-"""C12: Maxwell-molecule (γ = 0) exact dynamics reproduced by particles and solvers (SPEC §4, §5).
+"""C12: Maxwell-molecule (γ = 0) exact dynamics reproduced by particles and solvers (docs/spec.md §4, §6).
 
 Five sub-checks, all required for a pass:
 

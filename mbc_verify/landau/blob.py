@@ -3,13 +3,13 @@
 Reference: J. A. Carrillo, J. Hu, L. Wang, J. Wu, *A particle method for the homogeneous Landau equation*,
 J. Comput. Phys. X 7 (2020) 100066, arXiv:1910.03080 ("CHWW").
 
-**Equation and normalisation (SPEC §1).** With a(z) = |z|^(γ+2) Π(z) and the ½ of SPEC §1,
+**Equation and normalisation (docs/spec.md §1).** With a(z) = |z|^(γ+2) Π(z) and the ½ of docs/spec.md §1,
 
     ∂_t f = ½ ∇·∫ a(v-w) (f(w)∇f(v) - f(v)∇f(w)) dw = -∇·(f U[f]),
     U[f](v) = -½ ∫ a(v-w) (∇ δH/δf (v) - ∇ δH/δf (w)) f(w) dw,   δH/δf = log f.
 
 CHWW write ∂_t f = ∇·∫ A(v-w)(f_* ∇f - f ∇_* f_*) dw with A(z) = C_γ |z|^γ (|z|² I - z⊗z) = C_γ a(z):
-SPEC's equation is CHWW's with **C_γ = ½** (equivalently CHWW's equation with C_γ = 1 run for time t/2).
+the spec's equation is CHWW's with **C_γ = ½** (equivalently CHWW's equation with C_γ = 1 run for time t/2).
 CHWW's mollifier ψ_ε(v) = (2πε)^{-3/2} e^{-|v|²/(2ε)} has *variance* ε; here ``epsilon`` is the standard
 deviation, i.e. ε_CHWW = epsilon².
 
@@ -58,7 +58,7 @@ truncated ∫∇ψ_ε(v_i - x)(1 + log G) dx gives boundary particles spurious l
 w_l = f_0(x_l) Δx³ with f_0 from :func:`mbc_verify.landau.densities.density`, then normalised to mass 1,
 shifted to zero momentum and scaled per axis so that Σ w v_k² equals the nominal second moment (T⊥, T⊥, T∥
 for ``bimaxwellian``, 1 otherwise): mass, momentum and energy of the discrete state are the nominal ones to
-round-off (SPEC §6).
+round-off (docs/spec.md §8).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ DOMAIN_SIGMAS = 4.0
 EPS_PER_SPACING = 0.7
 DEFAULT_N_PER_DIM = 32
 DEFAULT_DT = 0.05
-#: the ½ of SPEC §1; the mutant ``blob_without_half`` drops it
+#: the ½ of docs/spec.md §1; the mutant ``blob_without_half`` drops it
 HALF = 0.5
 _MAX_ITER = 100
 #: how often a step may be halved when its fixed-point iteration fails
@@ -103,7 +103,7 @@ class StepFailure(RuntimeError):
 
 
 def _nominal_second_moment(spec: InitSpec) -> np.ndarray:
-    """Diagonal of ∫ v⊗v f_0 for the SPEC §6 initial data: (T⊥, T⊥, T∥) for bimaxwellian, (1, 1, 1) else."""
+    """Diagonal of ∫ v⊗v f_0 for the docs/spec.md §8 initial data: (T⊥, T⊥, T∥) for bimaxwellian, (1, 1, 1) else."""
     if spec.name == "bimaxwellian":
         tpar, tperp = spec.params
         return np.array([tperp, tperp, tpar])
@@ -116,7 +116,7 @@ class BlobSystem:
 
     ``x0`` is the first quadrature node, ``h`` the spacing and ``ng`` the number of nodes per axis;
     ``n_per_dim`` and ``half_widths`` record the particle lattice (see :func:`initial_system`); ``coef`` is
-    the factor in front of the pair sum (½, SPEC §1).
+    the factor in front of the pair sum (½, docs/spec.md §1).
     """
 
     gamma: float
@@ -341,9 +341,9 @@ def solve_blob(gamma: float, t_end: float, *, init: str = "maxwellian", snapshot
                n_per_dim: int | None = None, domain: float | tuple[float, float, float] | None = None,
                epsilon: float | None = None, dt: float | None = None, mutant: str | None = None,
                progress: Callable[[float, float], None] | None = None, points: object = None) -> dict[str, Any]:
-    """One blob-method run (SPEC §6 ``solve --method blob``) from ``init`` to ``t_end``.
+    """One blob-method run (docs/spec.md §8 ``solve --method blob``) from ``init`` to ``t_end``.
 
-    Returns the SPEC §6 fields at ``snapshots`` equally spaced times (``times``, ``mass``, ``momentum``
+    Returns the docs/spec.md §8 fields at ``snapshots`` equally spaced times (``times``, ``mass``, ``momentum``
     K×3, ``energy``, ``second_moment`` K×3×3, ``moment4``, ``entropy`` = H^N, ``fisher`` = Fisher
     information of ψ_ε * f^N), ``wall_seconds``, the parameters (``method`` = "blob", ``gamma``, ``t_end``,
     ``init``, ``snapshots``, ``n_per_dim``, ``domain`` (half-widths used), ``epsilon``, ``dt`` (the step
@@ -408,7 +408,7 @@ def solve_blob(gamma: float, t_end: float, *, init: str = "maxwellian", snapshot
 def parallel_temperature_curve(gamma: float = -3.0, init: str = "bimaxwellian:2,0.5", t_end: float = 2.0, *,
                                snapshots: int = 11, n_per_dim: int | tuple[int, int] = (12, 16),
                                **options: Any) -> dict[str, Any]:
-    """T∥(t) = M_zz(t) and T⊥ = (M_xx + M_yy)/2 of blob runs (SPEC §6: the parallel axis is z), with their cost.
+    """T∥(t) = M_zz(t) and T⊥ = (M_xx + M_yy)/2 of blob runs (docs/spec.md §8: the parallel axis is z), with their cost.
 
     With one ``n_per_dim`` it returns that run's ``tpar``, ``tperp``. With two (coarse, fine) it runs both and
     adds the Richardson extrapolation ε → 0 assuming the O(ε²) regularisation error (the leading error of the

@@ -4,7 +4,7 @@ Three kernels, each parameterised, none with fastmath (the collision sum is the 
 the entropy parts are kept exact too so that the discrete entropy gradient is the gradient of the discrete
 entropy to round-off):
 
-- :func:`collision_field`  U_i = -c Σ_j w_j |z|^p Π(z) (F_i - F_j),  z = v_i - v_j, p = γ + 2, c = ½ (SPEC §1);
+- :func:`collision_field`  U_i = -c Σ_j w_j |z|^p Π(z) (F_i - F_j),  z = v_i - v_j, p = γ + 2, c = ½ (docs/spec.md §1);
   ``prange`` over i, O(N²).
 - :func:`grid_density`     G_l = Σ_k w_k ψ(x_l - v_k) on the fixed quadrature grid (and ∇G_l when asked),
   ``prange`` over x-slabs of the grid, particles found through a slab list (:func:`bin_particles`).
@@ -92,7 +92,7 @@ def collision_field(v: np.ndarray, w: np.ndarray, f: np.ndarray, p: float, mode:
                     out: np.ndarray) -> None:
     """out_i = -coef Σ_{j≠i} w_j |z|^p (d - z (z·d)/|z|²), z = v_i - v_j, d = F_i - F_j.
 
-    a(z) d = |z|^(γ+2) Π(z) d with p = γ + 2 (SPEC §1). Coincident particles (|z| = 0) contribute 0
+    a(z) d = |z|^(γ+2) Π(z) d with p = γ + 2 (docs/spec.md §1). Coincident particles (|z| = 0) contribute 0
     (the j = i term, and the limit of the summand, which is O(|z|^(γ+3)) for smooth F).
 
     Layout for speed without fastmath: positions and F are copied to separate component arrays, the pair

@@ -1,5 +1,5 @@
 """The mean-field collision coefficient (a ∗ f)(v) = ∫ a(v − w) f(w) dw of the Landau equation at a Maxwellian
-(SPEC §1: a(z) = |z|^{γ+2} Π(z), Π(z) = I − ẑ⊗ẑ), for γ = 0 and γ = −3, and its N-particle conditional mean.
+(docs/spec.md §1: a(z) = |z|^{γ+2} Π(z), Π(z) = I − ẑ⊗ẑ), for γ = 0 and γ = −3, and its N-particle conditional mean.
 
 - γ = 0: a(z) = |z|² I − z⊗z and (a ∗ M_T)(v) = (|v|² + 2T) I − v⊗v (E|v − w|² = |v|² + 3T,
   E(v − w)⊗(v − w) = v⊗v + T I for w ~ N(0, T I)).

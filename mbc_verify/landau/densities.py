@@ -1,11 +1,11 @@
-"""Densities of the SPEC §6 initial data (mass 1, zero momentum, energy ``InitSpec.energy``).
+"""Densities of the docs/spec.md §8 initial data (mass 1, zero momentum, energy ``InitSpec.energy``).
 
 For a name ``NAME[:ARGS]`` (see :mod:`mbc_verify.initial`):
 
 - ``maxwellian``               f(v) = (2π)^{-3/2} exp(-|v|²/2)                                   (energy 3)
 - ``bimaxwellian:TPAR,TPERP``  f(v) = (2π)^{-3/2} (T⊥² T∥)^{-1/2} exp(-(v_x²+v_y²)/(2T⊥) - v_z²/(2T∥))
                                (parallel axis z; energy T∥ + 2T⊥)
-- ``bkw:K0``                   f(v) = (2πK)^{-3/2} exp(-|v|²/(2K)) (A(K) + B(K)|v|²/K) at K = K0 (SPEC §4);
+- ``bkw:K0``                   f(v) = (2πK)^{-3/2} exp(-|v|²/(2K)) (A(K) + B(K)|v|²/K) at K = K0 (docs/spec.md §4);
                                A, B and the positivity range [K_min, K_max] come from ``mbc_verify.derived``
                                (keys ``bkw.A``, ``bkw.B``, ``bkw.K_min``, ``bkw.K_max``)
 - ``mixture:W1,T1,…``          f(v) = Σ_k w_k (2πT_k)^{-3/2} exp(-|v|²/(2T_k)), with (w_k, T_k) from
@@ -41,7 +41,7 @@ _TWO_PI = 2.0 * math.pi
 
 
 def bkw_radial(k: float, r: np.ndarray, name: str = "K") -> np.ndarray:
-    """BKW radial density F(r) = (2πK)^{-3/2} e^{-r²/(2K)} (A + B r²/K) at K (SPEC §4)."""
+    """BKW radial density F(r) = (2πK)^{-3/2} e^{-r²/(2K)} (A + B r²/K) at K (docs/spec.md §4)."""
     a, b = bkw_coefficients(k, name)
     r2 = np.asarray(r, dtype=np.float64) ** 2
     return (_TWO_PI * k) ** -1.5 * np.exp(-r2 / (2.0 * k)) * (a + b * r2 / k)
@@ -93,7 +93,7 @@ class SmoothedShell:
 
     c and λ are fixed by mass 4π∫F r² dr = 1 and energy 4π∫F r⁴ dr = 3 (moments of g by adaptive quadrature,
     relative accuracy ~1e-13): with m = 4π∫g r², e = 4π∫g r⁴ one has λ² = e/(3m), c = λ³/m. As width → 0 this
-    tends to the uniform measure on |v| = √3 (the ``shell`` of SPEC §6).
+    tends to the uniform measure on |v| = √3 (the ``shell`` of docs/spec.md §8).
     """
 
     width: float

@@ -1,6 +1,6 @@
-"""Conservative entropic solver for the isotropic Landau equation, any γ ∈ [-3, 1] (SPEC §1, §6 ``solve``).
+"""Conservative entropic solver for the isotropic Landau equation, any γ ∈ [-3, 1] (docs/spec.md §1, §8 ``solve``).
 
-**Equation.** For f(v) = F(|v|) the weak form of SPEC §1 (with its ½) becomes, with x = r²/2 and
+**Equation.** For f(v) = F(|v|) the weak form of docs/spec.md §1 (with its ½) becomes, with x = r²/2 and
 Dφ = dφ/dx = φ'(r)/r (because ∇φ = φ'(r) v/r and Π(v-w)(r e - s e_*) = 0),
 
     d/dt ∫ φ f dv = -¼ ∫₀^∞∫₀^∞ F(r) F(s) K(r, s) (Dφ(r) - Dφ(s)) (D log F(r) - D log F(s)) dr ds,
@@ -215,7 +215,7 @@ def default_v_max(init: Any) -> float:
 
 
 def initial_values(grid: IsotropicGrid, radial: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """F_i = F(r_i)(c₀ + c₁ r_i²) with c₀, c₁ fixed so that the discrete mass is 1 and energy 3 (SPEC §6).
+    """F_i = F(r_i)(c₀ + c₁ r_i²) with c₀, c₁ fixed so that the discrete mass is 1 and energy 3 (docs/spec.md §8).
 
     Values below FLOOR × max F (underflow in the tails of narrow data) are raised to it. The correction is
     O(Δr²) (quadrature error); a grid too coarse for the datum (sampled mass or energy off by more than
@@ -264,7 +264,7 @@ def solve_isotropic(gamma: float, t_end: float, *, init: Any = "maxwellian", sna
     pass ``SmoothedShell(width)`` instead) or a callable radial density F(r) (mass ≈ 1, energy ≈ 3; it is
     renormalised on the grid). ``n_grid`` cells (default 200) on [0, ``v_max``] (default √(80 T), T the largest
     temperature of the datum and ≥ 1). ``dt``: fixed maximal step (default: adaptive, dt = ``cfl``/λ, cfl ≤ 1).
-    ``snapshots`` output times equally spaced on [0, t_end]. Returns the SPEC §6 ``solve`` record, plus
+    ``snapshots`` output times equally spaced on [0, t_end]. Returns the docs/spec.md §8 ``solve`` record, plus
     ``entropy_dissipation``, ``entropy_max_step_increase``, ``steps``, ``rejected_steps``, ``r`` and ``density``
     (the final F_i), in float (mpmath values are converted after the run; ``*_mp`` strings keep 30 digits).
     """

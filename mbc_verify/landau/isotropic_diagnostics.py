@@ -2,13 +2,13 @@
 outside its kernel: interface values, the non-negative dissipation form, flux magnitudes, round-off bounds, the
 Dirichlet energy and the discrete Maxwellian.
 
-Notation of :mod:`.isotropic` (SPEC §1 in the variable x = r²/2): cells i = 0..n−1 with centres r_i and weights
+Notation of :mod:`.isotropic` (docs/spec.md §1 in the variable x = r²/2): cells i = 0..n−1 with centres r_i and weights
 ω_i, interfaces a = 0..m−1 (m = n − 1) at ρ_a with x_{a+1} − x_a = ρ_a Δr, the symmetric kernel matrix W_ab, and
 
     DF_a = (F_{a+1} − F_a)/(ρ_a Δr),   δ_a = D(log F)_a,   𝔽_a = logarithmic mean of F_a, F_{a+1},
     J_a = Σ_b W_ab (𝔽_b DF_a − 𝔽_a DF_b) = 𝔽_a Σ_b W_ab 𝔽_b (δ_a − δ_b),   ω_i dF_i/dt = c (J_i/ρ_i − J_{i−1}/ρ_{i−1}),
 
-with c = :data:`~.isotropic_kernel.FLUX_COEFFICIENT` = ½ (the ½ of SPEC §1). The interface values here are
+with c = :data:`~.isotropic_kernel.FLUX_COEFFICIENT` = ½ (the ½ of docs/spec.md §1). The interface values here are
 evaluated by a formula of their own (𝔽_a = F_a expm1(ξ)/ξ), not by the kernel's (𝔽_a = (F_{a+1} − F_a)/ξ with a
 series branch): a comparison of the solver's dissipation with :func:`dissipation_formula` is then a comparison
 of two independent evaluations.

@@ -13,7 +13,7 @@ a and a+1, x = r²/2 so that x_{a+1} - x_a = ρ_a Δr):
     J_a  = Σ_b W_ab (𝔽_b DF_a - s 𝔽_a DF_b)                  (W symmetric, s = 1; s = -1 is a mutant)
     ω_i dF_i/dt = c (J_i/ρ_i - J_{i-1}/ρ_{i-1}),   J_{-1} = J_{n-1} = 0
 
-with c = ½: the weak form -¼ ∫∫ (the ½ of SPEC §1 times the ½ of symmetrisation) becomes ½ once the
+with c = ½: the weak form -¼ ∫∫ (the ½ of docs/spec.md §1 times the ½ of symmetrisation) becomes ½ once the
 antisymmetry in (a, b) is used (see :mod:`.isotropic`); the mutant ``solver_without_half`` uses c = 1.
 """
 
@@ -25,7 +25,7 @@ from numba import njit
 __all__ = ["FLUX_COEFFICIENT", "collision_rhs", "zeros_like_work"]
 
 FLUX_COEFFICIENT = 0.5
-"""The c of ω_i dF_i/dt = c (J_i/ρ_i − J_{i−1}/ρ_{i−1}): the ½ of SPEC §1 (module docstring)."""
+"""The c of ω_i dF_i/dt = c (J_i/ρ_i − J_{i−1}/ρ_{i−1}): the ½ of docs/spec.md §1 (module docstring)."""
 
 
 @njit(cache=True)

@@ -1,4 +1,4 @@
-"""Exact Maxwell-molecule (γ = 0) dynamics of the Landau equation (SPEC §1 with its ½, §4, claim C12).
+"""Exact Maxwell-molecule (γ = 0) dynamics of the Landau equation (docs/spec.md §1 with its ½, §4, claim C12).
 
 Closed moment equations (mass 1, zero momentum; rates from the sympy derivations of proofs_checks, read through
 :mod:`mbc_verify.derived`, never typed in here):
@@ -15,7 +15,7 @@ Exact solutions: with c = 3α + β,  tr M(t) = tr M₀ e^{ct} and
 
 the integral done symbolically by sympy (sums of exponentials) once and cached.
 
-BKW solution (SPEC §4): f_t(v) = (2πK)^{-3/2} e^{-|v|²/(2K)} (A(K) + B(K)|v|²/K) at K = K(t) (keys ``bkw.A``,
+BKW solution (docs/spec.md §4): f_t(v) = (2πK)^{-3/2} e^{-|v|²/(2K)} (A(K) + B(K)|v|²/K) at K = K(t) (keys ``bkw.A``,
 ``bkw.B``, ``bkw.K``); its moments from the Gaussian moments E|v|^{2k} = K^k (2k+1)!! for N(0, K I) in R³,
 its entropy ∫ f log f and Fisher information ∫ |∇f|²/f by adaptive quadrature in r (relative accuracy ~1e-13).
 :func:`initial_fisher` gives the Fisher information of the initial data with a finite one (Gaussians, BKW).
@@ -238,7 +238,7 @@ def initial_fisher(init: str) -> float:
 
 
 def _initial_moments(spec: Any) -> tuple[np.ndarray, float]:
-    """(M(0), ∫|v|⁴ f(0)) of an initial-data name (SPEC §6 normalisation)."""
+    """(M(0), ∫|v|⁴ f(0)) of an initial-data name (docs/spec.md §8 normalisation)."""
     s = parse_init(spec)
     if s.name == "bimaxwellian":
         tpar, tperp = s.params
@@ -257,9 +257,9 @@ def _initial_moments(spec: Any) -> tuple[np.ndarray, float]:
 def solve_maxwell(gamma: float, t_end: float, *, init: str = "maxwellian", snapshots: int = 11,
                   mutant: str | None = None,
                   progress: Callable[[float, float], None] | None = None) -> dict[str, Any]:
-    """Exact γ = 0 dynamics from ``init`` (any SPEC §6 name), sampled at ``snapshots`` equally spaced times.
+    """Exact γ = 0 dynamics from ``init`` (any docs/spec.md §8 name), sampled at ``snapshots`` equally spaced times.
 
-    Returns the SPEC §6 ``solve`` record: ``second_moment`` and ``moment4`` from the exact moment equations for
+    Returns the docs/spec.md §8 ``solve`` record: ``second_moment`` and ``moment4`` from the exact moment equations for
     every initial datum; ``entropy`` and ``fisher`` for ``bkw:K0`` (BKW solution) and ``maxwellian``
     (stationary), ``None`` otherwise (no closed form). ``gamma`` must be 0 (``ValueError`` naming gamma).
     ``mutant`` is accepted for interface uniformity (no mutant targets this exact solution).

@@ -1,9 +1,9 @@
-"""Angle laws of the MBC jump kernel (SPEC §3): the deflection angle θ and the azimuth φ of a jump.
+"""Angle laws of the MBC jump kernel (docs/spec.md §3): the deflection angle θ and the azimuth φ of a jump.
 
 A jump rotates u by θ towards n = cos φ e₁ + sin φ e₂ (see :mod:`mbc_verify.mbc.kernel`). The azimuth φ is uniform
 on [0, 2π) for every kernel; the law of θ is the ``kernel=`` choice:
 
-- ``"fixed"`` (code 0, the project's default, SPEC §3): θ = h.
+- ``"fixed"`` (code 0, the project's default, docs/spec.md §3): θ = h.
 - ``"rayleigh"`` (code 1, a variant concentrated at scale h; ours, not the paper's): θ has the Rayleigh density
   (2θ/h²) e^{-θ²/h²}, i.e. θ = |X| for a centred Gaussian X in the tangent plane with E|X|² = h² mapped to the
   sphere by the exponential map, truncated to θ < π (conditioned on it):
@@ -12,7 +12,7 @@ on [0, 2π) for every kernel; the law of θ is the ``kernel=`` choice:
 Rate normalisation. On a degree-ℓ harmonic of the direction û the one-jump operator K_h has the eigenvalue
 E[P_ℓ(cos θ)] (Funk–Hecke), so a pair jumping at rate λ has generator eigenvalue λ (E[P_ℓ(cos θ)] - 1). Since
 P_ℓ(cos θ) = 1 - ℓ(ℓ+1) θ²/4 + O(θ⁴), the choice λ = 4 r^γ / E[θ²] gives λ (E[P_ℓ] - 1) = -r^γ ℓ(ℓ+1) (1 + O(h²)),
-the eigenvalue of r^γ Δ_S. With the SPEC rate λ_h = 4 r^γ / h² this is λ_h · s(h) with the kernel's
+the eigenvalue of r^γ Δ_S. With the docs/spec.md rate λ_h = 4 r^γ / h² this is λ_h · s(h) with the kernel's
 
     rate_scale s(h) = h² / E[θ²]:   1 for "fixed";  (1 - e^{-S}) / (1 - (1 + S) e^{-S}), S = π²/h², for "rayleigh"
 

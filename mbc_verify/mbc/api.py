@@ -5,7 +5,8 @@ starts from :func:`mbc_verify.mbc.initial.sample_initial` (zero momentum, exact 
 velocities, and advances segment by segment between the snapshot times ``linspace(0, t_end, snapshots)`` through
 the one dispatcher :class:`mbc_verify.mbc.engines.Engine`; segment k (k ≥ 1) uses the random-stream key (seed, k),
 so a record is a pure function of its parameters, bitwise, whatever the number of numba threads. Engines: the MBC
-``exact`` and ``fast`` engines (docs/spec.md §3) and the baselines ``takizuka_abe``, ``nanbu``, ``spherical_bm``.
+``exact`` and ``fast`` engines (docs/spec.md §5.3, §5.4) and the baselines ``takizuka_abe``, ``nanbu``,
+``spherical_bm``.
 """
 
 from __future__ import annotations

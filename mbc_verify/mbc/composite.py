@@ -1,4 +1,4 @@
-"""The law of K composed MBC jumps of one pair, sampled in O(1) whatever K (SPEC §3, fast engine).
+"""The law of K composed MBC jumps of one pair, sampled in O(1) whatever K (docs/spec.md §3, fast engine).
 
 One jump turns the direction û of a pair's relative velocity by an angle θ (the kernel's law; θ = h for the
 default kernel) towards a uniformly drawn azimuth. On functions of û this is a zonal (rotation-invariant)

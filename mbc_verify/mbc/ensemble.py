@@ -18,7 +18,7 @@ Observables (features per replica and snapshot; means and standard errors are ov
 
 - ``second_moment``: M = (1/N) Σ v_i⊗v_i (3 × 3);  ``momentum``: (1/N) Σ v_i (3);  ``energy``: (1/N) Σ |v_i|²;
   ``moment4``: (1/N) Σ |v_i|⁴ (the particle ∫|v|⁴ f);  ``temperatures``: (T∥, T⊥) = (M_zz, (M_xx + M_yy)/2);
-- ``legendre``: P_ℓ(û₀ · û_t), ℓ = 1, …, ``LEGENDRE_MAX``, for u = v_0 − v_1 (for N = 2 the only pair; SPEC §3:
+- ``legendre``: P_ℓ(û₀ · û_t), ℓ = 1, …, ``LEGENDRE_MAX``, for u = v_0 − v_1 (for N = 2 the only pair; docs/spec.md §3:
   E = exp(−λ_h t (1 − m_ℓ)));
 - ``pair01``: (|v_0|², |v_1|², |v_0|² |v_1|²): two-particle features for propagation of chaos (claim C6:
   Cov(|v_0|², |v_1|²) = E[|v_0|²|v_1|²] − E|v_0|² E|v_1|²; with ``return_samples=True`` the per-replica values are

@@ -1,4 +1,5 @@
-"""Exact engine of the MBC process (SPEC §3): continuous time, every jump simulated, any γ ∈ [-3, 1].
+"""Exact engine of the MBC process (docs/spec.md §5.3, the process of §3): continuous time, every jump simulated, any
+γ ∈ [-3, 1].
 
 Gillespie's direct method over the N(N-1)/2 unordered pairs, with no majorant (none exists for γ < 0):
 

@@ -1,4 +1,5 @@
-"""Fast engine of the MBC process (docs/spec.md §3): O(N) work per time step Δt, any γ ∈ [-3, 1], Coulomb included.
+"""Fast engine of the MBC process (docs/spec.md §5.4, eqs. (53)–(56)): O(N) work per time step Δt, any γ ∈ [-3, 1],
+Coulomb included.
 
 The step is the matched-pair step of :mod:`mbc_verify.mbc.matching` with the MBC pair law: in each step of a
 uniformly random perfect matching, pair p makes K_p ~ Poisson(μ_p) jumps, μ_p = τ (2/N) λ_h(|u_p|) / π_N with |u|

@@ -1,4 +1,4 @@
-"""Particle initial data (SPEC §6): N velocities drawn from a named density, then normalised.
+"""Particle initial data (docs/spec.md §8): N velocities drawn from a named density, then normalised.
 
 Laws (names parsed by :func:`mbc_verify.initial.parse_init`):
 
@@ -14,7 +14,7 @@ Laws (names parsed by :func:`mbc_verify.initial.parse_init`):
   for odd N, one equilateral triangle in a uniformly random plane), randomly permuted; every particle's velocity
   is then uniform on the sphere and the momentum vanishes before normalisation.
 
-Normalisation (SPEC §6): v ← v - (1/N) Σ v_i, then v ← v · √(E / ((1/N) Σ |v_i|²)) with E = InitSpec.energy
+Normalisation (docs/spec.md §8): v ← v - (1/N) Σ v_i, then v ← v · √(E / ((1/N) Σ |v_i|²)) with E = InitSpec.energy
 (T∥ + 2T⊥ for ``bimaxwellian``, 3 otherwise). After it, momentum and energy equal 0 and E up to round-off.
 
 ``mixture`` is a density for the deterministic solvers only: particles refuse it.
@@ -81,14 +81,15 @@ def draw(spec: InitSpec, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def normalise(v: np.ndarray, energy: float) -> np.ndarray:
-    """v - mean, scaled so that (1/N) Σ |v_i|² = energy (SPEC §6); returns a new C-contiguous array."""
+    """v - mean, scaled so that (1/N) Σ |v_i|² = energy (docs/spec.md §8); returns a new C-contiguous array."""
     w = v - v.mean(axis=0)
     w *= math.sqrt(energy / np.mean(np.sum(w * w, axis=1)))
     return np.ascontiguousarray(w)
 
 
 def sample_initial(init: str | InitSpec, n: int, seed: int) -> np.ndarray:
-    """N × 3 initial velocities for ``init`` (SPEC §6), zero momentum, energy InitSpec.energy; same seed, same v."""
+    """N × 3 initial velocities for ``init`` (docs/spec.md §8), zero momentum, energy InitSpec.energy; same seed, same
+    v."""
     spec = check_particle_init(init)
     n = check_n_particles(n)
     seed = check_seed(seed)

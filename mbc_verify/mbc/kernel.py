@@ -1,4 +1,4 @@
-"""The MBC jump kernel (SPEC §3): rotate the relative velocity of a pair, centre of mass kept.
+"""The MBC jump kernel (docs/spec.md §3): rotate the relative velocity of a pair, centre of mass kept.
 
 For a pair (v_i, v_j) with u = v_i - v_j, c = (v_i + v_j)/2, a jump by the angle θ with azimuth φ is
 

@@ -1,4 +1,5 @@
-"""The matched-pair step: ONE driver for the fast MBC engine and the binary-collision baselines (docs/spec.md §3).
+"""The matched-pair step: ONE driver for the fast MBC engine and the binary-collision baselines
+(docs/spec.md §5.4, §5.6).
 
 One step of length τ ≤ Δt:
 

@@ -1,4 +1,4 @@
-"""Closed moment equations of the MBC process for Maxwell molecules (γ = 0) at finite h and N (SPEC §3, §4).
+"""Closed moment equations of the MBC process for Maxwell molecules (γ = 0) at finite h and N (docs/spec.md §3, §4).
 
 The generator identities are derived by sympy in ``proofs_checks`` and read through :mod:`mbc_verify.derived`
 (never typed in here). For the empirical second moment M = (1/N) Σ v_i⊗v_i and fourth moment m4 = (1/N) Σ |v_i|⁴:

@@ -1,4 +1,4 @@
-"""Observables of a particle configuration v (N × 3), per snapshot (SPEC §6), and hooks for the claims.
+"""Observables of a particle configuration v (N × 3), per snapshot (docs/spec.md §8), and hooks for the claims.
 
     second moment   M = (1/N) Σ_i v_i ⊗ v_i           momentum  P = (1/N) Σ_i v_i
     energy          E = (1/N) Σ_i |v_i|² = tr M       fourth    m4 = (1/N) Σ_i |v_i|⁴
@@ -8,7 +8,7 @@
 The O(N²) hooks run ``prange`` over i into per-row arrays and sum the rows serially, so their results are
 bitwise independent of the thread count.
 
-Exact values at the reversible equilibrium of MBC, the uniform law on S_N(3N, 0) (SPEC §3):
+Exact values at the reversible equilibrium of MBC, the uniform law on S_N(3N, 0) (docs/spec.md §3):
 :func:`microcanonical_moment4`.
 """
 
@@ -96,7 +96,7 @@ def pair_singular_moment(v: np.ndarray, p: float) -> float:
 
 @njit(cache=True, parallel=True)
 def collision_coefficient(v: np.ndarray, gamma: float) -> np.ndarray:
-    """ā_i = (1/N) Σ_j a(v_i - v_j) for every i (N × 3 × 3), a(z) = |z|^{γ+2} (I - ẑ⊗ẑ), a(0) = 0 (SPEC §1)."""
+    """ā_i = (1/N) Σ_j a(v_i - v_j) for every i (N × 3 × 3), a(z) = |z|^{γ+2} (I - ẑ⊗ẑ), a(0) = 0 (docs/spec.md §1)."""
     n = v.shape[0]
     out = np.zeros((n, 3, 3))
     for i in prange(n):

@@ -1,4 +1,4 @@
-"""Exact Poisson variates from the counter-based stream, robust for every mean (SPEC §3, fast engine).
+"""Exact Poisson variates from the counter-based stream, robust for every mean (docs/spec.md §3, fast engine).
 
 ``poisson(mu, key, counter) -> (k, counter')`` draws K ~ Poisson(μ) from the uniforms ``uniform(key, c)``,
 c = counter, counter + 1, … and returns the next unused counter, so callers keep their streams disjoint.

@@ -1,8 +1,8 @@
-"""Initial rate of a bi-Maxwellian for any γ (SPEC §4), reduced to one quadrature and evaluated to 30 digits.
+"""Initial rate of a bi-Maxwellian for any γ (docs/spec.md §4), reduced to one quadrature and evaluated to 30 digits.
 
 f = N(0, Σ), Σ = diag(T⊥, T⊥, T∥) (parallel axis e_3), T∥ = ∫ v_3² f.
 
-1. For a quadratic test function φ(v) = vᵀQv the symmetrised weak-form integrand of SPEC §1, written in
+1. For a quadratic test function φ(v) = vᵀQv the symmetrised weak-form integrand of docs/spec.md §1, written in
    z = v - w and c = (v + w)/2, does not depend on c:  F_Q(z) = |z|^γ (|z|² tr Q - 3 zᵀQz)  (derived).
    Hence dM/dt = E[F(z)] with z = v - w ~ N(0, 2Σ); for Q = e_3⊗e_3:
        dT∥/dt = E[ |z|^γ (ρ² - 2 z_3²) ],   ρ² = z_1² + z_2².

@@ -1,9 +1,9 @@
-"""The BKW-type explicit solution of the Landau equation for Maxwell molecules (γ = 0), SPEC §4.
+"""The BKW-type explicit solution of the Landau equation for Maxwell molecules (γ = 0), docs/spec.md §4.
 
     f(t, v) = (2πK)^(-3/2) exp(-|v|²/(2K)) (A + B |v|²/K),   ∫ f = 1,  ∫ |v|² f = 3.
 
 A(K), B(K) solve the two moment conditions; dK/dt is solved from the requirement that ∂_t f - Q(f, f)
-vanish identically in v (Q from the strong form of SPEC §1 with its ½, computed exactly: f is a Gaussian
+vanish identically in v (Q from the strong form of docs/spec.md §1 with its ½, computed exactly: f is a Gaussian
 times a polynomial); K(t) by dsolve; the positivity range of K from A ≥ 0 and B ≥ 0 (A + B s ≥ 0 for every
 s = |v|²/K ≥ 0 iff both hold).
 """

@@ -1,4 +1,4 @@
-"""The Landau kernel and the weak forms of SPEC §1, as sympy expressions.
+"""The Landau kernel and the weak forms of docs/spec.md §1, as sympy expressions.
 
     a(z) = |z|^(γ+2) Π(z),  Π(z) = I - z⊗z/|z|²,   b(z) = ∇·a(z) = -2|z|^γ z
 
@@ -32,7 +32,7 @@ def norm2(z: sp.Matrix) -> sp.Expr:
 
 
 def kernel_a(z: sp.Matrix, gamma: sp.Expr = GAMMA, a_defect: str | None = None) -> sp.Matrix:
-    """a(z) = |z|^(γ+2) (I - z⊗z/|z|²) (SPEC §1), or a planted defect (see module docstring).
+    """a(z) = |z|^(γ+2) (I - z⊗z/|z|²) (docs/spec.md §1), or a planted defect (see module docstring).
 
     Written as |z|^(γ+2) I - |z|^γ z⊗z (the same function) so that at γ = 0 it is a polynomial.
     """
@@ -42,7 +42,7 @@ def kernel_a(z: sp.Matrix, gamma: sp.Expr = GAMMA, a_defect: str | None = None) 
 
 
 def kernel_b(z: sp.Matrix, gamma: sp.Expr = GAMMA, b_sign: int = -1) -> sp.Matrix:
-    """b(z) = -2|z|^γ z (SPEC §1); ``b_sign=+1`` is the wrong-sign defect."""
+    """b(z) = -2|z|^γ z (docs/spec.md §1); ``b_sign=+1`` is the wrong-sign defect."""
     return b_sign * 2 * norm2(z) ** (gamma / 2) * z
 
 
@@ -94,5 +94,5 @@ def symmetrised_integrand(phi: TestFunction, v: sp.Matrix, w: sp.Matrix, gamma: 
 
 def flux_density(f: Callable[[sp.Matrix], sp.Expr], v: sp.Matrix, w: sp.Matrix, gamma: sp.Expr = GAMMA,
                  a_defect: str | None = None) -> sp.Matrix:
-    """a(v-w) (f(w) ∇f(v) - f(v) ∇f(w)), the integrand of the flux of Q(f, f) (SPEC §1, before ½ ∇·∫dw)."""
+    """a(v-w) (f(w) ∇f(v) - f(v) ∇f(w)), the integrand of the flux of Q(f, f) (docs/spec.md §1, before ½ ∇·∫dw)."""
     return kernel_a(v - w, gamma, a_defect) * (f(w) * gradient(f(v), v) - f(v) * gradient(f(w), w))

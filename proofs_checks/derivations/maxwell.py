@@ -1,4 +1,4 @@
-"""Maxwell molecules (γ = 0): closed moment equations derived from the weak form of SPEC §1 (with its ½).
+"""Maxwell molecules (γ = 0): closed moment equations derived from the weak form of docs/spec.md §1 (with its ½).
 
 For a density f with mass 1 and zero momentum, M = ∫ v⊗v f, E = tr M, M2 = tr(M²), m4 = ∫|v|⁴ f:
 
@@ -77,7 +77,7 @@ def moment4_rhs(half: sp.Expr = HALF, b_sign: int = -1) -> sp.Expr | None:
 
 def strong_form_expectation(phi_expr: sp.Expr, v: sp.Matrix, variances: Sequence[sp.Expr],
                             weight: sp.Expr = ONE, half: sp.Expr = HALF) -> sp.Expr:
-    """∫ φ Q(f, f) dv at γ = 0 from the STRONG form of SPEC §1, for f = G·P.
+    """∫ φ Q(f, f) dv at γ = 0 from the STRONG form of docs/spec.md §1, for f = G·P.
 
     G = N(0, diag(variances)) and P = ``weight`` a polynomial in v (mass of f need not be 1). The flux
     ∫ a(v-w)(f(w)∇f(v) - f(v)∇f(w)) dw is computed literally: ∇f = G·(∇P - Σ⁻¹vP) is G times a polynomial,
@@ -90,7 +90,7 @@ def strong_form_expectation(phi_expr: sp.Expr, v: sp.Matrix, variances: Sequence
 def collision_operator_over_gaussian(v: sp.Matrix, variances: Sequence[sp.Expr],
                                      weight: sp.Expr = ONE,
                                      half: sp.Expr = HALF) -> sp.Expr:
-    """q = Q(f, f)/G for f = G·P (γ = 0, strong form of SPEC §1), a polynomial in v; see above."""
+    """q = Q(f, f)/G for f = G·P (γ = 0, strong form of docs/spec.md §1), a polynomial in v; see above."""
     w = vector("w")
     moment = gaussian_moment(variances)
     p_v, p_w = weight, weight.subs(dict(zip(v, w, strict=True)))

@@ -1,4 +1,4 @@
-"""The MBC process of SPEC §3: its jump kernel, its Funk–Hecke expansion and its exact γ = 0 moment generators.
+"""The MBC process of docs/spec.md §3: its jump kernel, its Funk–Hecke expansion and its exact γ = 0 moment generators.
 
 Jump of a pair (rate (2/N) λ_h(|u|), λ_h(r) = 4 r^γ / h², unordered pairs):
 
@@ -216,7 +216,7 @@ def moment4_generator_finite_h() -> sp.Expr | None:
 
 def landau_master_linear_statistic(phi: Callable[[sp.Matrix], sp.Expr], n_particles: int,
                                    gamma: sp.Expr = ZERO) -> tuple[sp.Expr, list[sp.Matrix]]:
-    """(L_N (1/N)Σφ(v_k), the particle vectors) for the Landau master equation of SPEC §2, N explicit particles.
+    """(L_N (1/N)Σφ(v_k), the particle vectors) for the Landau master equation of docs/spec.md §2, N explicit particles.
 
     L_N = (1/N) Σ_{i≠j} A_ij, A_ij Φ = ¼ a(v_i - v_j) : (∂_i - ∂_j)⊗(∂_i - ∂_j) Φ + ½ b·(∂_i - ∂_j) Φ, computed
     literally by differentiation in the 3N velocity components.
@@ -285,7 +285,7 @@ def eigenvalue_exact(ell: int, h: sp.Expr = H) -> sp.Expr:
 
 
 def direction_generator(psi: sp.Expr, u: sp.Matrix, gamma: sp.Expr, b_sign: int = -1) -> sp.Expr:
-    """A Ψ = a(u):∇²_u Ψ + b(u)·∇_u Ψ, the pair generator A_ij of SPEC §2 in relative variables."""
+    """A Ψ = a(u):∇²_u Ψ + b(u)·∇_u Ψ, the pair generator A_ij of docs/spec.md §2 in relative variables."""
     a, b = kernel_a(u, gamma), kernel_b(u, gamma, b_sign)
     return contract(a, hessian(psi, u)) + (b.T * gradient(psi, u))[0, 0]
 
