@@ -72,7 +72,7 @@ from typing import Any
 import numpy as np
 
 from ..initial import InitSpec, parse_init
-from ..mutants import check_mutant, mutant_code
+from ..mutants import BLOB_CONSTANT, check_mutant, defect
 from ..validation import check_array, check_gamma, check_int, check_positive
 from . import blob_kernel as bk
 from .densities import density
@@ -298,9 +298,9 @@ def initial_system(gamma: float, init: str | InitSpec = "maxwellian", *, n_per_d
     eps = EPS_PER_SPACING * spacing if epsilon is None else check_positive("epsilon", epsilon)
     pad = math.ceil(CUTOFF_SIGMAS * eps / spacing) + 1
     ng = n_lattice + 2 * pad
-    mode = mutant_code(check_mutant(mutant), "blob")
+    d = defect(check_mutant(mutant), "blob")
     system = BlobSystem(gamma=gamma, w=np.empty(0), x0=-0.5 * (ng - 1) * spacing, h=np.full(3, spacing),
-                        ng=ng, eps=eps, coef=2.0 * HALF if mode == 1 else HALF, n_per_dim=n_per_dim,
+                        ng=ng, eps=eps, coef=HALF * (1.0 + d.amp) if d.code == BLOB_CONSTANT else HALF, n_per_dim=n_per_dim,
                         half_widths=tuple(float(0.5 * spacing * k) for k in n_lattice))
     lattice = [spacing * (np.arange(n_lattice[k]) - 0.5 * (n_lattice[k] - 1)) for k in range(3)]
     nodes = np.stack(np.meshgrid(*lattice, indexing="ij"), axis=-1).reshape(-1, 3)

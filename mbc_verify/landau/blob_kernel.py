@@ -190,42 +190,60 @@ def grid_density(v: np.ndarray, w: np.ndarray, x0: np.ndarray, h: np.ndarray, ng
     plane = ng[1] * ng[2]
     for i in prange(ng[0]):
         xi = x0[0] + i * h[0]
-        for l in range(i * plane, (i + 1) * plane):
-            g_out[l] = 0.0
-            if with_grad:
-                grad_out[l, 0] = 0.0
-                grad_out[l, 1] = 0.0
-                grad_out[l, 2] = 0.0
+        _zero_slab(g_out, grad_out, i * plane, (i + 1) * plane, with_grad)
         for b in range(max(i - reach, 0), min(i + reach + 1, ng[0])):
             for q in range(start[b], start[b + 1]):
                 m = order[q]
                 dx = xi - v[m, 0]
-                if dx * dx >= s_cut:
-                    continue
-                vy, vz, wm = v[m, 1], v[m, 2], w[m]
-                jlo = max(int(math.ceil((vy - cutoff - x0[1]) / h[1])), 0)
-                jhi = min(int(math.floor((vy + cutoff - x0[1]) / h[1])), ng[1] - 1)
-                klo = max(int(math.ceil((vz - cutoff - x0[2]) / h[2])), 0)
-                khi = min(int(math.floor((vz + cutoff - x0[2]) / h[2])), ng[2] - 1)
-                for j in range(jlo, jhi + 1):
-                    dy = x0[1] + j * h[1] - vy
-                    base = i * plane + j * ng[2]
-                    for k in range(klo, khi + 1):
-                        dz = x0[2] + k * h[2] - vz
-                        r2 = dx * dx + dy * dy + dz * dz
-                        if r2 < s_cut:
-                            g_out[base + k] += wm * _g_cut(r2, inv2e2, s_cut, g_s)
-                            if with_grad:
-                                dg = 2.0 * wm * _dg_cut(r2, inv2e2, s_cut, g_s)
-                                grad_out[base + k, 0] += dg * dx
-                                grad_out[base + k, 1] += dg * dy
-                                grad_out[base + k, 2] += dg * dz
-        for l in range(i * plane, (i + 1) * plane):
-            g_out[l] /= znorm
-            if with_grad:
-                grad_out[l, 0] /= znorm
-                grad_out[l, 1] /= znorm
-                grad_out[l, 2] /= znorm
+                if dx * dx < s_cut:
+                    _scatter(v[m], w[m], dx, i * plane, x0, h, ng, cutoff, inv2e2, s_cut, g_s, with_grad, g_out,
+                             grad_out)
+        _scale_slab(g_out, grad_out, i * plane, (i + 1) * plane, with_grad, znorm)
+
+
+@njit(cache=True, inline="always")
+def _zero_slab(g_out: np.ndarray, grad_out: np.ndarray, l0: int, l1: int, with_grad: bool) -> None:
+    for l in range(l0, l1):
+        g_out[l] = 0.0
+        if with_grad:
+            grad_out[l, 0] = 0.0
+            grad_out[l, 1] = 0.0
+            grad_out[l, 2] = 0.0
+
+
+@njit(cache=True, inline="always")
+def _scale_slab(g_out: np.ndarray, grad_out: np.ndarray, l0: int, l1: int, with_grad: bool, znorm: float) -> None:
+    for l in range(l0, l1):
+        g_out[l] /= znorm
+        if with_grad:
+            grad_out[l, 0] /= znorm
+            grad_out[l, 1] /= znorm
+            grad_out[l, 2] /= znorm
+
+
+@njit(cache=True, inline="always")
+def _scatter(vm: np.ndarray, wm: float, dx: float, base0: int, x0: np.ndarray, h: np.ndarray, ng: np.ndarray,
+             cutoff: float, inv2e2: float, s_cut: float, g_s: float, with_grad: bool, g_out: np.ndarray,
+             grad_out: np.ndarray) -> None:
+    """Add particle m (velocity vm, weight wm, x-offset dx from the slab) to the nodes of its slab within R."""
+    vy, vz = vm[1], vm[2]
+    jlo = max(int(math.ceil((vy - cutoff - x0[1]) / h[1])), 0)
+    jhi = min(int(math.floor((vy + cutoff - x0[1]) / h[1])), ng[1] - 1)
+    klo = max(int(math.ceil((vz - cutoff - x0[2]) / h[2])), 0)
+    khi = min(int(math.floor((vz + cutoff - x0[2]) / h[2])), ng[2] - 1)
+    for j in range(jlo, jhi + 1):
+        dy = x0[1] + j * h[1] - vy
+        base = base0 + j * ng[2]
+        for k in range(klo, khi + 1):
+            dz = x0[2] + k * h[2] - vz
+            r2 = dx * dx + dy * dy + dz * dz
+            if r2 < s_cut:
+                g_out[base + k] += wm * _g_cut(r2, inv2e2, s_cut, g_s)
+                if with_grad:
+                    dg = 2.0 * wm * _dg_cut(r2, inv2e2, s_cut, g_s)
+                    grad_out[base + k, 0] += dg * dx
+                    grad_out[base + k, 1] += dg * dy
+                    grad_out[base + k, 2] += dg * dz
 
 
 @njit(cache=True, parallel=True)

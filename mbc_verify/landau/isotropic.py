@@ -64,7 +64,7 @@ import mpmath
 import numpy as np
 
 from ..initial import InitSpec, parse_init
-from ..mutants import check_mutant, mutant_code
+from ..mutants import FRICTION_SIGN, SOLVER_CONSTANT, Defect, check_mutant, defect
 from ..validation import check_choice, check_gamma, check_int, check_positive
 from .densities import SmoothedShell, radial_function
 from .isotropic_diagnostics import entropy_roundoff_bound
@@ -274,7 +274,7 @@ def solve_isotropic(gamma: float, t_end: float, *, init: Any = "maxwellian", sna
     n = DEFAULT_N_GRID if n_grid is None else check_int("n_grid", n_grid, 8)
     precision = check_choice("precision", precision, ("float64", "mpmath"))
     mutant = check_mutant(mutant)
-    code = mutant_code(mutant, "isotropic")
+    d = defect(mutant, "isotropic")
     if dt is not None:
         dt = check_positive("dt", dt)
     cfl = check_positive("cfl", cfl)
@@ -292,9 +292,9 @@ def solve_isotropic(gamma: float, t_end: float, *, init: Any = "maxwellian", sna
     t0 = time.perf_counter()
     if precision == "mpmath":
         with mpmath.workdps(MP_DPS):
-            rec = _run(IsotropicGrid(n, vm, gamma, "mpmath"), radial, t_end, snapshots, dt, cfl, code, progress)
+            rec = _run(IsotropicGrid(n, vm, gamma, "mpmath"), radial, t_end, snapshots, dt, cfl, d, progress)
     else:
-        rec = _run(IsotropicGrid(n, vm, gamma), radial, t_end, snapshots, dt, cfl, code, progress)
+        rec = _run(IsotropicGrid(n, vm, gamma), radial, t_end, snapshots, dt, cfl, d, progress)
     k = len(rec["times"])
     energy = rec["energy"]
     rec.update(
@@ -307,92 +307,135 @@ def solve_isotropic(gamma: float, t_end: float, *, init: Any = "maxwellian", sna
     return rec
 
 
-def _run(grid: IsotropicGrid, radial: Callable[[np.ndarray], np.ndarray], t_end: float, snapshots: int,
-         dt_max: float | None, cfl: float, code: int,
-         progress: Callable[[float, float], None] | None) -> dict[str, Any]:
-    mp = grid.precision == "mpmath"
-    coef = 1.0 if code == 1 else FLUX_COEFFICIENT
-    sign = -1.0 if code == 2 else 1.0
-    if mp:
-        coef, sign = mpmath.mpf(coef), mpmath.mpf(sign)
-        times = [mpmath.mpf(t_end) * k / (snapshots - 1) for k in range(snapshots)]
-        rhs = collision_rhs.py_func
-    else:
-        times = [t_end * k / (snapshots - 1) for k in range(snapshots)]
-        rhs = collision_rhs
-    f = initial_values(grid, radial)
-    work = zeros_like_work(f)
+def flux_factors(d: Defect, mp: bool) -> tuple[Any, Any]:
+    """(c, s) of the flux c (J/ρ differences) with friction sign s: (½, 1) (docs/spec.md eq. (1)); under the
+    planted defects ``SOLVER_CONSTANT`` c = ½(1 + ε), ``FRICTION_SIGN`` s = 1 − 2ε."""
+    coef = FLUX_COEFFICIENT * (1.0 + d.amp) if d.code == SOLVER_CONSTANT else FLUX_COEFFICIENT
+    sign = 1.0 - 2.0 * d.amp if d.code == FRICTION_SIGN else 1.0
+    return (mpmath.mpf(coef), mpmath.mpf(sign)) if mp else (coef, sign)
 
-    def evaluate(g: np.ndarray, logg: np.ndarray) -> tuple[np.ndarray, Any]:
-        out = work[0]
-        lam = rhs(g, logg, grid.w, grid.rho, grid.dr, grid.inv_omega, coef, sign, grid.small, out, *work[1:])
+
+class _Integrator:
+    """The SSP-RK3 time loop of :func:`solve_isotropic` (module docstring, "Time stepping"): state, records,
+    entropy bookkeeping."""
+
+    KEYS = ("mass", "energy", "moment4", "entropy", "fisher", "entropy_dissipation")
+
+    def __init__(self, grid: IsotropicGrid, f: np.ndarray, d: Defect, cfl: float) -> None:
+        self.grid, self.f, self.cfl = grid, f, cfl
+        self.mp = grid.precision == "mpmath"
+        self.coef, self.sign = flux_factors(d, self.mp)
+        self.rhs = collision_rhs.py_func if self.mp else collision_rhs
+        self.work = zeros_like_work(f)
+        self.logf = grid.log(f)
+        self.rec: dict[str, list] = {k: [] for k in ("times", *self.KEYS)}
+        self.steps = self.rejected = 0
+        self.max_increase = -math.inf
+        self.roundoff = 0.0
+        self.h_old = grid.entropy(f, self.logf)
+
+    def evaluate(self, g: np.ndarray, logg: np.ndarray) -> tuple[np.ndarray, Any]:
+        """(dF/dt, the stability bound λ) at g."""
+        grid, out = self.grid, self.work[0]
+        lam = self.rhs(g, logg, grid.w, grid.rho, grid.dr, grid.inv_omega, self.coef, self.sign, grid.small, out,
+                       *self.work[1:])
         return out.copy(), lam
 
-    keys = ("mass", "energy", "moment4", "entropy", "fisher", "entropy_dissipation")
-    rec: dict[str, list] = {k: [] for k in ("times", *keys)}
-    logf = grid.log(f)
-    steps = rejected = 0
-    max_increase = -math.inf
-    roundoff = 0.0
-
-    def record(t: Any, g: np.ndarray, logg: np.ndarray) -> None:
+    def record(self, t: Any) -> None:
+        """Append the diagnostics of the current state at time t."""
+        g, logg, grid = self.f, self.logf, self.grid
         mass, energy, m4 = grid.moments(g)
-        k1, _ = evaluate(g, logg)
+        k1, _ = self.evaluate(g, logg)
         diss = -np.sum(grid.omega * logg * k1)
-        fisher = grid.fisher(work[1], work[2])
-        for key, val in zip(keys, (mass, energy, m4, grid.entropy(g, logg), fisher, diss),
-                            strict=True):
-            rec[key].append(val)
-        rec["times"].append(t)
+        fisher = grid.fisher(self.work[1], self.work[2])
+        for key, val in zip(self.KEYS, (mass, energy, m4, grid.entropy(g, logg), fisher, diss), strict=True):
+            self.rec[key].append(val)
+        self.rec["times"].append(t)
 
-    record(times[0], f, logf)
-    h_old = grid.entropy(f, logf)
-    t = times[0]
+    def accept(self, f_new: np.ndarray) -> None:
+        """Take the new state; track the largest entropy increase of a step and its round-off bound."""
+        self.f = f_new
+        self.logf = self.grid.log(f_new)
+        h_new = self.grid.entropy(f_new, self.logf)
+        self.max_increase = max(self.max_increase, float(h_new - self.h_old))
+        self.roundoff = max(self.roundoff, entropy_roundoff_bound(self.grid, f_new, self.logf))
+        self.h_old = h_new
+        self.steps += 1
+
+    def adaptive_step(self, t: Any, target: Any) -> Any:
+        """One step of length ≤ cfl/λ (halved while a stage is not positive) towards target; returns the new t."""
+        k1, lam = self.evaluate(self.f, self.logf)
+        h = min(self.cfl / float(lam), float(target - t))
+        last = h >= float(target - t)
+        while True:
+            hh = mpmath.mpf(h) if self.mp else h
+            f_new = _ssp_rk3(self.f, k1, hh, self.grid, self.evaluate)
+            if f_new is not None:
+                break
+            h *= 0.5
+            last = False
+            self.rejected += 1
+        self.accept(f_new)
+        return target if last else t + hh
+
+    def fixed_step(self, t: Any, h: Any) -> None:
+        """One step of the given length (ValueError naming dt beyond the stability bound or positivity)."""
+        k1, lam = self.evaluate(self.f, self.logf)
+        if float(h) * float(lam) > 1.0:
+            raise ValueError(f"dt: the step {float(h):.3g} exceeds the stability bound 1/λ = "
+                             f"{1.0 / float(lam):.3g} at t = {float(t):.4g}; reduce dt")
+        f_new = _ssp_rk3(self.f, k1, h, self.grid, self.evaluate)
+        if f_new is None:
+            raise ValueError(f"dt: the step {float(h):.3g} makes the density non-positive at "
+                             f"t = {float(t):.4g}; reduce dt")
+        self.accept(f_new)
+
+    def advance(self, t0: Any, target: Any, dt_max: float | None, tick: Callable[[Any], None]) -> None:
+        """From t0 to target: adaptive steps, or equal steps ≤ dt_max; ``tick(t)`` after each step."""
+        if dt_max is None:
+            t = t0
+            while t < target:
+                t = self.adaptive_step(t, target)
+                tick(t)
+            return
+        n_sub = max(1, math.ceil(float(target - t0) / dt_max * (1 - 1e-12)))
+        h = (target - t0) / n_sub
+        t = t0
+        for sub in range(n_sub):
+            self.fixed_step(t, h)
+            t = target if sub == n_sub - 1 else t + h
+            tick(t)
+
+    def result(self) -> dict[str, Any]:
+        """The record (floats; with ``*_mp`` 30-digit strings in mpmath mode)."""
+        out: dict[str, Any] = {key: [float(x) for x in vals] for key, vals in self.rec.items()}
+        if self.mp:
+            for key in self.KEYS:
+                out[key + "_mp"] = [mpmath.nstr(x, MP_DPS) for x in self.rec[key]]
+        out.update(entropy_max_step_increase=self.max_increase, entropy_roundoff_bound=self.roundoff,
+                   steps=self.steps, rejected_steps=self.rejected, r=[float(x) for x in self.grid.r],
+                   density=[float(x) for x in self.f])
+        return out
+
+
+def _run(grid: IsotropicGrid, radial: Callable[[np.ndarray], np.ndarray], t_end: float, snapshots: int,
+         dt_max: float | None, cfl: float, d: Defect,
+         progress: Callable[[float, float], None] | None) -> dict[str, Any]:
+    if grid.precision == "mpmath":
+        times = [mpmath.mpf(t_end) * k / (snapshots - 1) for k in range(snapshots)]
+    else:
+        times = [t_end * k / (snapshots - 1) for k in range(snapshots)]
+    run = _Integrator(grid, initial_values(grid, radial), d, cfl)
+
+    def tick(t: Any) -> None:
+        if progress is not None:
+            progress(float(t), float(times[-1]))
+
+    run.record(times[0])
     for k in range(1, len(times)):
-        target = times[k]
-        n_sub = None if dt_max is None else max(1, math.ceil(float(target - times[k - 1]) / dt_max * (1 - 1e-12)))
-        sub = 0
-        while (t < target) if n_sub is None else (sub < n_sub):
-            k1, lam = evaluate(f, logf)
-            if n_sub is None:
-                h = min(cfl / float(lam), float(target - t))
-                last = h >= float(target - t)
-            else:
-                h = (target - times[k - 1]) / n_sub
-                if float(h) * float(lam) > 1.0:
-                    raise ValueError(f"dt: the step {float(h):.3g} exceeds the stability bound 1/λ = "
-                                     f"{1.0 / float(lam):.3g} at t = {float(t):.4g}; reduce dt")
-                last = sub == n_sub - 1
-            while True:
-                hh = mpmath.mpf(h) if (mp and n_sub is None) else h
-                f_new = _ssp_rk3(f, k1, hh, grid, evaluate)
-                if f_new is not None:
-                    break
-                if n_sub is not None:
-                    raise ValueError(f"dt: the step {float(h):.3g} makes the density non-positive at "
-                                     f"t = {float(t):.4g}; reduce dt")
-                h *= 0.5
-                last = False
-                rejected += 1
-            f = f_new
-            logf = grid.log(f)
-            h_new = grid.entropy(f, logf)
-            max_increase = max(max_increase, float(h_new - h_old))
-            roundoff = max(roundoff, entropy_roundoff_bound(grid, f, logf))
-            h_old = h_new
-            steps += 1
-            sub += 1
-            t = target if last else t + hh
-            if progress is not None:
-                progress(float(t), float(times[-1]))
-        record(target, f, logf)
-    out: dict[str, Any] = {key: [float(x) for x in vals] for key, vals in rec.items()}
-    if mp:
-        for key in keys:
-            out[key + "_mp"] = [mpmath.nstr(x, MP_DPS) for x in rec[key]]
-    out.update(entropy_max_step_increase=max_increase, entropy_roundoff_bound=roundoff, steps=steps,
-               rejected_steps=rejected, r=[float(x) for x in grid.r], density=[float(x) for x in f])
-    return out
+        run.advance(times[k - 1], times[k], dt_max, tick)
+        run.record(times[k])
+    return run.result()
 
 
 def _ssp_rk3(f: np.ndarray, k1: np.ndarray, h: Any, grid: IsotropicGrid,
