@@ -300,7 +300,8 @@ def initial_system(gamma: float, init: str | InitSpec = "maxwellian", *, n_per_d
     ng = n_lattice + 2 * pad
     d = defect(check_mutant(mutant), "blob")
     system = BlobSystem(gamma=gamma, w=np.empty(0), x0=-0.5 * (ng - 1) * spacing, h=np.full(3, spacing),
-                        ng=ng, eps=eps, coef=HALF * (1.0 + d.amp) if d.code == BLOB_CONSTANT else HALF, n_per_dim=n_per_dim,
+                        ng=ng, eps=eps, coef=HALF * (1.0 + d.amp) if d.code == BLOB_CONSTANT else HALF,
+                        n_per_dim=n_per_dim,
                         half_widths=tuple(float(0.5 * spacing * k) for k in n_lattice))
     lattice = [spacing * (np.arange(n_lattice[k]) - 0.5 * (n_lattice[k] - 1)) for k in range(3)]
     nodes = np.stack(np.meshgrid(*lattice, indexing="ij"), axis=-1).reshape(-1, 3)
@@ -366,23 +367,52 @@ def solve_blob(gamma: float, t_end: float, *, init: str = "maxwellian", snapshot
     system, v = initial_system(gamma, init, n_per_dim=n_per_dim, domain=domain, epsilon=epsilon,
                                mutant=mutant)
     times, steps, dt_used = _time_grid(t_end, snapshots, dt)
-    rec: dict[str, list[Any]] = {k: [] for k in ("mass", "momentum", "energy", "second_moment", "moment4",
-                                                  "entropy", "fisher", "density")}
+    rec = _Recorder(system, pts)
+    rec.record(v)
+    steps_rec = _march(system, v, times, steps, dt_used, progress, t_end)
+    dt_min = steps_rec.pop("dt_min")
+    rec.record_all(steps_rec.pop("snapshots"))
+    out: dict[str, Any] = {"times": times.tolist(), **rec.lists()}
+    out.update(
+        wall_seconds=time.perf_counter() - start, method="blob", gamma=gamma, t_end=t_end, init=str(parse_init(init)),
+        snapshots=snapshots, n_per_dim=system.n_per_dim, domain=list(system.half_widths), spacing=float(system.h[0]),
+        epsilon=system.eps, dt=dt_used, dt_min=dt_min, n_particles=system.n, mutant=mutant, **steps_rec)
+    return out
 
-    def record(v: np.ndarray) -> None:
-        for key, val in system.moments(v).items():
-            rec[key].append(val)
-        if pts is not None:
-            rec["density"].append(system.density_at(v, pts))
-        ent, fis = system.entropy_and_fisher(v)
-        rec["entropy"].append(ent)
-        rec["fisher"].append(fis)
 
-    record(v)
-    step_times, step_entropy, iterations = [0.0], [rec["entropy"][0]], []
+class _Recorder:
+    """The snapshot records of :func:`solve_blob`: moments, entropy, Fisher information, density at points."""
+
+    def __init__(self, system: BlobSystem, pts: np.ndarray | None) -> None:
+        self.system, self.pts = system, pts
+        self.rec: dict[str, list[Any]] = {k: [] for k in ("mass", "momentum", "energy", "second_moment", "moment4",
+                                                          "entropy", "fisher", "density")}
+
+    def record(self, v: np.ndarray) -> None:
+        for key, val in self.system.moments(v).items():
+            self.rec[key].append(val)
+        if self.pts is not None:
+            self.rec["density"].append(self.system.density_at(v, self.pts))
+        ent, fis = self.system.entropy_and_fisher(v)
+        self.rec["entropy"].append(ent)
+        self.rec["fisher"].append(fis)
+
+    def record_all(self, states: list[np.ndarray]) -> None:
+        for v in states:
+            self.record(v)
+
+    def lists(self) -> dict[str, Any]:
+        return {key: np.asarray(vals).tolist() for key, vals in self.rec.items() if vals}
+
+
+def _march(system: BlobSystem, v: np.ndarray, times: np.ndarray, steps: int, dt_used: float,
+           progress: Callable[[float, float], None] | None, t_end: float) -> dict[str, Any]:
+    """Implicit-midpoint steps through the snapshot times: the states at the snapshots after t = 0, per step the
+    times, regularised entropy and iterations, and the smallest step used."""
+    step_times, step_entropy, iterations, snaps = [0.0], [system.entropy(v)], [], []
     dt_min = dt_used
     u = system.velocity(v)
-    for k in range(1, snapshots):
+    for k in range(1, times.size):
         for s in range(steps):
             v, u, its, dt_step = system.adaptive_step(v, dt_used, u)
             dt_min = min(dt_min, dt_step)
@@ -392,17 +422,9 @@ def solve_blob(gamma: float, t_end: float, *, init: str = "maxwellian", snapshot
             step_entropy.append(system.entropy(v))
             if progress is not None:
                 progress(t, t_end)
-        record(v)
-    out: dict[str, Any] = {"times": times.tolist()}
-    for key, vals in rec.items():
-        if vals:
-            out[key] = np.asarray(vals).tolist()
-    out.update(
-        wall_seconds=time.perf_counter() - start, method="blob", gamma=gamma, t_end=t_end, init=str(parse_init(init)),
-        snapshots=snapshots, n_per_dim=system.n_per_dim, domain=list(system.half_widths), spacing=float(system.h[0]),
-        epsilon=system.eps, dt=dt_used, dt_min=dt_min, n_particles=system.n, mutant=mutant, step_times=step_times,
-        step_entropy=step_entropy, iterations=iterations)
-    return out
+        snaps.append(v)
+    return {"snapshots": snaps, "dt_min": dt_min, "step_times": step_times, "step_entropy": step_entropy,
+            "iterations": iterations}
 
 
 def parallel_temperature_curve(gamma: float = -3.0, init: str = "bimaxwellian:2,0.5", t_end: float = 2.0, *,
