@@ -56,7 +56,7 @@ from ..landau.maxwell import second_moment_diagonal
 from ..mbc.ensemble import run_ensemble
 from ..stats import fit_power_law, mean_stderr, richardson_order
 from .base import Claim, Context
-from .common import figure
+from .common import figure, label
 from .registry import register
 
 INIT = "bimaxwellian:2.8,0.1"
@@ -228,11 +228,7 @@ class GrazingLimit(Claim):
         ax[0, 1].plot(hs, mx["exact_deviation"], "k--", lw=0.7, label="derived finite-h law")
         ax[0, 1].plot(np.array(cb["h"][:2]), np.abs(np.diff(cb["q"])), "s-",
                       label=f"γ=−3: |Q(h) − Q(h/2)|; p={cb['order']:.2f}±{cb['order_se']:.2f}")
-        ax[0, 1].set_xscale("log")
-        ax[0, 1].set_yscale("log")
-        ax[0, 1].set_xlabel("h")
-        ax[0, 1].set_ylabel("T∥ differences at t*")
-        ax[0, 1].legend(fontsize=6)
+        label(ax[0, 1], "h", "T∥ differences at t*", log=True, legend=6)
         return fig
 
     def details(self, ctx: Context, data: dict) -> dict[str, Any]:

@@ -48,7 +48,7 @@ from ..certificate import Check
 from ..mbc.ensemble import ensemble_states
 from ..stats import covariance_estimate, fit_exponent, fit_power_law, pair_covariance
 from .base import Claim, Context
-from .common import figure
+from .common import figure, label
 from .registry import register
 
 INIT = "bimaxwellian:2,0.5"
@@ -157,11 +157,7 @@ class Chaos(Claim):
             coef = data["coef"]
             ax[0, 0].plot(nn, np.exp(coef[0] + coef[1] * np.log(nn) + coef[2] / nn), "r-", lw=0.8,
                           label=f"fit C N^p e^(d/N): p = {slope:.3f} ± {data['slope_stderr']:.3f}")
-        ax[0, 0].set_xscale("log")
-        ax[0, 0].set_yscale("log")
-        ax[0, 0].set_xlabel("N")
-        ax[0, 0].set_ylabel("|Cov|")
-        ax[0, 0].legend(fontsize=7)
+        label(ax[0, 0], "N", "|Cov|", log=True)
         for a, n in enumerate(data["n"]):
             ax[0, 1].errorbar(data["times"], (n - 1) * data["cov"][a], (n - 1) * Z_MAX * data["stderr"][a],
                               fmt="o-", ms=3, label=f"N={n}")

@@ -60,7 +60,7 @@ from ..landau.isotropic_diagnostics import dirichlet_energy, functional_roundoff
 from ..landau.maxwell import bkw_fisher, bkw_k
 from ..stats import increase_ratios
 from .base import Claim, Context
-from .common import figure, max_or_nan
+from .common import figure, label, max_or_nan
 from .registry import register
 
 #: the γ range Guillén–Silvestre's Theorem 1.1 covers for α(r) = r^γ, as their text states it (module docstring)
@@ -196,9 +196,7 @@ class FisherMonotone(Claim):
         bkw = data["bkw"]
         ax[0, 2].plot(bkw["times"], bkw["exact"], "k-", label="exact BKW I(K(t))")
         ax[0, 2].plot(bkw["times"], bkw["fisher"], "o", ms=3, label="isotropic solver")
-        ax[0, 2].set_xlabel("t")
-        ax[0, 2].set_ylabel("I (γ = 0, BKW)")
-        ax[0, 2].legend(fontsize=7)
+        label(ax[0, 2], "t", "I (γ = 0, BKW)")
         return fig
 
     def details(self, ctx: Context, data: dict) -> dict[str, Any]:

@@ -15,6 +15,17 @@ import matplotlib.pyplot as plt  # noqa: E402
 from ..certificate import Check  # noqa: E402
 
 
+def label(ax: Any, xlabel: str, ylabel: str, *, log: bool = False, legend: int | None = 7) -> None:
+    """Axis labels (log–log axes with ``log``) and a legend in font size ``legend`` (None: no legend)."""
+    if log:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend is not None:
+        ax.legend(fontsize=legend)
+
+
 def figure(nrows: int = 1, ncols: int = 1, width: float = 5.0, height: float = 3.6) -> tuple[Any, Any]:
     """A matplotlib figure with ``nrows × ncols`` axes (a 2-D array, ``squeeze=False``)."""
     fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
