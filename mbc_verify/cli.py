@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", default=None, help="write the run record to this file")
 
     v = sub.add_parser("solve", help="one deterministic Landau run")
-    v.add_argument("--method", required=True, help="maxwell | isotropic | blob")
+    v.add_argument("--method", required=True, help="maxwell | isotropic | axisymmetric | blob")
     v.add_argument("--gamma", type=float, required=True, help="interaction exponent γ ∈ [-3, 1]")
     v.add_argument("--t-end", type=float, required=True, help="final time")
     v.add_argument("--init", default="maxwellian",
@@ -72,10 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--snapshots", type=int, default=11)
     v.add_argument("--json", default=None, help="write the run record to this file")
     v.add_argument("--mutant", default=None, help=argparse.SUPPRESS)
-    g = v.add_argument_group("method options (isotropic)")
+    g = v.add_argument_group("method options (isotropic, axisymmetric)")
     g.add_argument("--grid", type=int, default=None, help="number of radial grid points")
     g.add_argument("--vmax", type=float, default=None, help="largest speed of the grid")
-    g.add_argument("--dt", type=float, default=None, help="time step (isotropic, blob)")
+    g.add_argument("--dt", type=float, default=None, help="time step (isotropic, axisymmetric, blob)")
+    g.add_argument("--nxi", type=int, default=None, help="Legendre nodes in the angle (axisymmetric)")
+    g.add_argument("--rtol", type=float, default=None, help="adaptive step tolerance (axisymmetric)")
     b = v.add_argument_group("method options (blob)")
     b.add_argument("--per-dim", type=int, default=None, help="particles per dimension")
     b.add_argument("--domain", type=float, default=None, help="half-width of the initial particle box")
@@ -207,13 +209,16 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from .solve import solver
 
     opts = {"isotropic": {"n_grid": args.grid, "v_max": args.vmax, "dt": args.dt},
+            "axisymmetric": {"n_r": args.grid, "v_max": args.vmax, "n_xi": args.nxi, "rtol": args.rtol,
+                             "dt": args.dt},
             "blob": {"n_per_dim": args.per_dim, "domain": args.domain, "epsilon": args.epsilon, "dt": args.dt},
             "maxwell": {}}
     if args.method not in opts:
         raise UsageError(f"--method: must be one of {', '.join(opts)}, got {args.method!r}")
     given = {k: v for k, v in vars(args).items()
-             if k in ("grid", "vmax", "dt", "per_dim", "domain", "epsilon") and v is not None}
-    allowed = {"isotropic": {"grid", "vmax", "dt"}, "blob": {"per_dim", "domain", "epsilon", "dt"}, "maxwell": set()}
+             if k in ("grid", "vmax", "dt", "nxi", "rtol", "per_dim", "domain", "epsilon") and v is not None}
+    allowed = {"isotropic": {"grid", "vmax", "dt"}, "axisymmetric": {"grid", "vmax", "nxi", "rtol", "dt"},
+               "blob": {"per_dim", "domain", "epsilon", "dt"}, "maxwell": set()}
     extra = sorted(set(given) - allowed[args.method])
     if extra:
         raise UsageError(f"--{extra[0].replace('_', '-')}: not an option of method {args.method!r}")
@@ -226,7 +231,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     rec = _run_with_progress(f"solve ({args.method})", args.t_end if args.t_end == args.t_end else 0.0, fn,
                              gamma=args.gamma, t_end=args.t_end, init=args.init, snapshots=args.snapshots,
                              mutant=args.mutant, **kw)
-    _emit(rec, args.json, ("mass", "energy", "moment4", "entropy", "fisher"))
+    _emit(rec, args.json, ("mass", "energy", "tpar", "moment4", "entropy", "fisher"))
     return EXIT_OK
 
 

@@ -222,18 +222,19 @@ def initial_state(grid: AxisymmetricGrid, op: AxisymmetricOperator, d: _Datum) -
     nominal invariants (plain callables) are only scaled to mass 1. ``ValueError`` naming n_r, v_max or n_xi for
     a grid that does not resolve the datum."""
     f = _sample(d, grid)
-    r4 = (grid.r ** 4)[:, None] * f
-    if np.max(r4[-1]) > TAIL_TOL * np.max(r4):
+    edge = np.stack([grid.v_max * grid.sin, np.zeros(grid.n_xi), grid.v_max * grid.xi], axis=-1)
+    tail = float(np.max(np.asarray(d.fn(edge)))) * grid.v_max ** 4 / float(np.max((grid.r ** 4)[:, None] * f))
+    if tail > TAIL_TOL:
         raise ValueError(f"v_max: the initial density is not negligible at v_max = {grid.v_max:g} "
-                         f"(f r⁴ there is {np.max(r4[-1]) / np.max(r4):.1e} of its maximum); increase v_max")
+                         f"(f r⁴ there is {tail:.1e} of its maximum); increase v_max")
+    angular = _angular_tail(grid, f)
+    if angular > XI_COARSE:
+        raise ValueError(f"n_xi: {grid.n_xi} Legendre nodes do not resolve the initial datum in angle (highest modes "
+                         f"{angular:.1e} of the isotropic part); increase n_xi")
     m = op.moments(f)
     if abs(m[0] - 1.0) > COARSE_TOL:
         raise ValueError(f"n_r: the radial grid (n_r = {grid.n_r}, v_max = {grid.v_max:g}) is too coarse for the "
                          f"initial datum (sampled mass {m[0]:.4g})")
-    tail = _angular_tail(grid, f)
-    if tail > XI_COARSE:
-        raise ValueError(f"n_xi: {grid.n_xi} Legendre nodes do not resolve the initial datum in angle (highest modes "
-                         f"{tail:.1e} of the isotropic part); increase n_xi")
     if d.nominal is None:
         return f / m[0]
     return op.project(f, np.array(d.nominal))
@@ -278,8 +279,8 @@ def nrl_isotropization_rate(tpar: float, tperp: float) -> float:
     tpar = check_positive("tpar", tpar)
     tperp = check_positive("tperp", tperp)
     a = tperp / tpar - 1.0
-    if abs(a) < 1e-4:  # series of A⁻²[-3 + (A+3) atan(√A)/√A] = 4/5 - 24A/35 + 4A²/7 - …
-        bracket = 0.8 - 24.0 * a / 35.0 + 4.0 * a * a / 7.0
+    if abs(a) < 1e-4:  # A⁻²[-3 + (A+3) atan(√A)/√A] = Σ_{n≥2} (-1)^n 4(n-1)/(4n²-1) A^(n-2) = 4/15 - 8A/35 + 4A²/21 - …
+        bracket = 4.0 / 15.0 - 8.0 * a / 35.0 + 4.0 * a * a / 21.0
     else:
         ratio = math.atan(math.sqrt(a)) / math.sqrt(a) if a > 0 else math.atanh(math.sqrt(-a)) / math.sqrt(-a)
         bracket = (-3.0 + (a + 3.0) * ratio) / (a * a)

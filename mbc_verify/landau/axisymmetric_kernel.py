@@ -54,7 +54,7 @@ from ..validation import check_gamma
 from .axisymmetric_grid import AxisymmetricGrid
 
 __all__ = ["N_KERNELS", "closed_form_available", "closed_form_kernels", "kernel_weights", "mode_kernels",
-           "power_mode_kernel", "quadrature_kernels"]
+           "power_mode_kernel", "quadrature_kernels", "refined_weights"]
 
 N_KERNELS = 6
 _FOUR_PI = 4.0 * math.pi
@@ -265,6 +265,15 @@ def kernel_weights(grid: AxisymmetricGrid, gamma: float, radii: np.ndarray | Non
 def _node_weights(n_r: int, v_max: float, n_xi: int, gamma: float, method: str) -> np.ndarray:
     grid = AxisymmetricGrid(n_r, v_max, n_xi)
     out = _weights(grid, gamma, grid.r, method)
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=4)
+def refined_weights(n_r: int, v_max: float, n_xi: int, gamma: float, method: str, refine: int) -> np.ndarray:
+    """Cached weights at the refined radii (m + ½) h/refine, m < refine·n_r (for :mod:`.axisymmetric_probe`)."""
+    grid = AxisymmetricGrid(n_r, v_max, n_xi)
+    out = _weights(grid, check_gamma(gamma), (np.arange(refine * n_r) + 0.5) * (grid.h / refine), method)
     out.setflags(write=False)
     return out
 

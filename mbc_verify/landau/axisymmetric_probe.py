@@ -4,9 +4,10 @@ The potential modes Ψ[e, ℓ](ρ) (:mod:`.axisymmetric_kernel`) are smooth func
 computed by product integration on a fine radial grid ρ_m = (m + ½) h/``REFINE`` (weights cached per operator) and
 interpolated to the radius of each point by Lagrange interpolation of degree ``DEGREE`` (stencils continued to
 ρ < 0 by the radial parity (-1)^(ℓ + p_e) of each kernel, p_e = 1 for the first radial derivatives), error
-≲ (h/REFINE)^(DEGREE+1)/(DEGREE+1)! · |Ψ^(DEGREE+1)| (below 1e-12 at the defaults, tested against directly computed
-rows). Points at or beyond the last fine node get directly computed weight rows. The ξ-dependence is exact
-(Legendre synthesis at the point's ξ), and the local-frame coefficients of
+≲ (h/REFINE)^(DEGREE+1)/(DEGREE+1)! · |Ψ^(DEGREE+1)| (tested against directly computed rows: ≤ 1.3e-12 of
+each kernel's largest value for bimaxwellian:2,0.5). Points at or beyond the last fine node get directly
+computed weight rows. The ξ-dependence is exact (Legendre synthesis at the point's ξ), and the local-frame
+coefficients of
 :func:`.axisymmetric_operator.assemble_coefficients` are rotated to Cartesian components.
 
 Near v = 0 the local-frame formulas divide by r² (cancellation ≈ ε/r²): for |v| < ``R_SMALL`` the Cartesian
@@ -22,13 +23,13 @@ import numpy as np
 
 from ..validation import check_array
 from .axisymmetric_grid import legendre_tables
-from .axisymmetric_kernel import N_KERNELS, kernel_weights
+from .axisymmetric_kernel import N_KERNELS, kernel_weights, refined_weights
 from .axisymmetric_operator import AxisymmetricOperator, assemble_coefficients
 
 __all__ = ["CoefficientProbe", "DEGREE", "REFINE", "R_SMALL"]
 
-REFINE = 4
-DEGREE = 9
+REFINE = 3
+DEGREE = 11
 R_SMALL = 0.01
 _EXTRA_PARITY = np.array([0, 1, 0, 0, 0, 1])
 _CHUNK = 2048
@@ -42,13 +43,11 @@ class CoefficientProbe:
         g = op.grid
         self.h_fine = g.h / REFINE
         self.fine = (np.arange(REFINE * g.n_r) + 0.5) * self.h_fine
-        self._weights: np.ndarray | None = None
 
     @property
     def weights(self) -> np.ndarray:
-        if self._weights is None:
-            self._weights = kernel_weights(self.op.grid, self.op.gamma, radii=self.fine, method=self.op.method)
-        return self._weights
+        g = self.op.grid
+        return refined_weights(g.n_r, g.v_max, g.n_xi, self.op.gamma, self.op.method, REFINE)
 
     def potentials(self, f: np.ndarray, r: np.ndarray) -> np.ndarray:
         """Ψ[e, m, ℓ] at the radii r (> 0), shape (6, len(r), L)."""
