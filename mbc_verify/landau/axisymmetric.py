@@ -67,8 +67,8 @@ from .axisymmetric_probe import CoefficientProbe
 from .axisymmetric_stepper import integrate
 from .densities import SmoothedShell, density
 
-__all__ = ["AxialMixture", "DEFAULT_RTOL", "collision_coefficients", "default_resolution", "initial_rate",
-           "discretise", "initial_state", "nrl_isotropization_rate", "solve_axisymmetric"]
+__all__ = ["AxialMixture", "DEFAULT_RTOL", "collision_coefficients", "default_resolution", "discretise",
+           "initial_rate", "initial_state", "nrl_isotropization_rate", "record_coefficients", "solve_axisymmetric"]
 
 #: default tolerance of the adaptive SDIRK4 step (T∥(t) error ≈ 1e-9 for bimaxwellian:2,0.5, γ = -3)
 DEFAULT_RTOL = 1e-7
@@ -274,6 +274,17 @@ def collision_coefficients(gamma: float, init: Any, points: object, *, n_r: int 
     return CoefficientProbe(op).coefficients(f0, points)
 
 
+def record_coefficients(record: dict[str, Any], snapshot: int, points: object) -> tuple[np.ndarray, np.ndarray]:
+    """((a∗f_t)(v), (b∗f_t)(v)) at ``points`` (M × 3) for snapshot k of a :func:`solve_axisymmetric` record run
+    with ``keep_states=True`` (the operator is rebuilt from the record's γ, grid and kernel; weights are cached)."""
+    if "states" not in record:
+        raise ValueError("record: has no 'states'; run solve_axisymmetric with keep_states=True")
+    snapshot = check_int("snapshot", snapshot, 0, len(record["states"]) - 1)
+    grid = AxisymmetricGrid(record["n_r"], record["v_max"], record["n_xi"])
+    op = _operator(grid, record["gamma"], record["kernel"])
+    return CoefficientProbe(op).coefficients(np.array(record["states"][snapshot]), points)
+
+
 def nrl_isotropization_rate(tpar: float, tperp: float) -> float:
     """dT∥/dt of a bi-Maxwellian in SPEC units (γ = -3) from the NRL formulary (module docstring)."""
     tpar = check_positive("tpar", tpar)
@@ -303,7 +314,7 @@ class _Recorder:
             "tpar", "tperp", "min_density")
 
     def __init__(self, op: AxisymmetricOperator, coeff_points: np.ndarray | None,
-                 density_points: np.ndarray | None) -> None:
+                 density_points: np.ndarray | None, keep_states: bool) -> None:
         self.op = op
         self.rec: dict[str, list[Any]] = {k: [] for k in self.KEYS}
         self.coeff_points, self.density_points = coeff_points, density_points
@@ -312,6 +323,8 @@ class _Recorder:
             self.rec.update(a_coefficients=[], b_coefficients=[])
         if density_points is not None:
             self.rec["density"] = []
+        if keep_states:
+            self.rec["states"] = []
 
     def __call__(self, _k: int, f: np.ndarray) -> None:
         g, rec = self.op.grid, self.rec
@@ -336,6 +349,8 @@ class _Recorder:
             rec["b_coefficients"].append(b.tolist())
         if self.density_points is not None:
             rec["density"].append(self.probe.density(f, self.density_points).tolist())
+        if "states" in rec:
+            rec["states"].append(f.tolist())
 
 
 def solve_axisymmetric(gamma: float, t_end: float, *, init: Any = "bimaxwellian:2,0.5", snapshots: int = 11,
@@ -343,7 +358,8 @@ def solve_axisymmetric(gamma: float, t_end: float, *, init: Any = "bimaxwellian:
                        rtol: float = DEFAULT_RTOL, dt: float | None = None, kernel: str = "auto",
                        precision: str = "float64", mutant: str | None = None,
                        progress: Callable[[float, float], None] | None = None,
-                       coefficients_at: object = None, density_at: object = None) -> dict[str, Any]:
+                       coefficients_at: object = None, density_at: object = None,
+                       keep_states: bool = False) -> dict[str, Any]:
     """One axisymmetric Landau run (SPEC §6 ``solve --method axisymmetric``) from ``init`` to ``t_end``.
 
     ``init``: ``maxwellian``, ``bimaxwellian:TPAR,TPERP`` (axis z), ``bkw:K0``, ``mixture:…`` (SPEC §6, normalised
@@ -370,7 +386,9 @@ def solve_axisymmetric(gamma: float, t_end: float, *, init: Any = "bimaxwellian:
     ``newton_iterations``, ``gmres_iterations``, ``max_conservation_correction`` (largest |c₁|, |c₂|), and the
     final nodal density (``r``, ``xi``, ``final_density``). With ``coefficients_at`` = points (M×3):
     ``a_coefficients`` (K×M×3×3) = (a∗f_t)(v) and ``b_coefficients`` (K×M×3) = (b∗f_t)(v); with ``density_at``:
-    ``density`` (K×M). ``progress(t, t_end)`` is called after every step.
+    ``density`` (K×M); with ``keep_states``: ``states`` (K×n_r×n_ξ, the nodal density at every snapshot, for
+    :func:`record_coefficients` at points that change from snapshot to snapshot, e.g. particles).
+    ``progress(t, t_end)`` is called after every step.
     """
     gamma = check_gamma(gamma)
     t_end = check_positive("t_end", t_end)
@@ -378,7 +396,9 @@ def solve_axisymmetric(gamma: float, t_end: float, *, init: Any = "bimaxwellian:
     rtol = check_positive("rtol", rtol)
     if dt is not None:
         dt = check_positive("dt", dt)
-    check_choice("precision", precision, ("float64",))
+    if precision != "float64":
+        raise ValueError(f"precision: the time stepper runs in float64 only, got {precision!r}; the mpmath spot check "
+                         "of the operator is mbc_verify.landau.axisymmetric_mp.initial_rate_mp")
     mutant = check_mutant(mutant)
     if progress is not None and not callable(progress):
         raise ValueError("progress: must be a callable progress(t, t_end) or None")
@@ -388,7 +408,7 @@ def solve_axisymmetric(gamma: float, t_end: float, *, init: Any = "bimaxwellian:
     d, op, f0 = discretise(gamma, init, n_r, v_max, n_xi, kernel)
     grid = op.grid
     times = np.linspace(0.0, t_end, snapshots)
-    recorder = _Recorder(op, cpts, dpts)
+    recorder = _Recorder(op, cpts, dpts, bool(keep_states))
     eps_sum = 2.0 * (math.log2(f0.size) + 2.0) * float(np.finfo(np.float64).eps)
     step_entropy = [float(np.sum(_entropy_terms(grid, f0)))]
     bound = [eps_sum * float(np.sum(np.abs(_entropy_terms(grid, f0))))]
