@@ -43,9 +43,10 @@ EPS = float(np.finfo(np.float64).eps)
 REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "axisymmetric_tpar.json"
 GAMMAS = (1.0, 0.0, -1.0, -2.0, -3.0)
 TEMPERATURES = ((2.0, 0.5), (0.5, 1.25), (1.5, 0.75))
-#: the discretisation error of an initial rate at the default resolution: aliasing e^{-π²T_min/(2h²)} < 1e-16
-#: (h = 0.354√T_min), domain tail e^{-40}, and the angular tail (measured ≤ 1e-12 of the rate at XI_TOL); the
-#: float64 evaluation of the operator is accurate to ~1e-14 (mpmath spot check). 1e-10 leaves a factor ≥ 10.
+#: the discretisation error of an initial rate at the default resolution: the spectral error in h, C e^{-c/h²}
+#: with c ≥ π²T_min/4 (test_convergence_in_h), extrapolates to ≈ 1e-12 at h = 0.354√T_min; the domain tail is
+#: e^{-40}; the angular tail at XI_TOL contributes ≲ 1e-12 (n_ξ study); the float64 evaluation of the operator is
+#: accurate to ~1e-14 (mpmath spot check). 1e-10 leaves a factor ≥ 10 over their sum.
 RATE_TOL = 1e-10
 
 
