@@ -81,7 +81,7 @@ def _simulate_parser(sub: Any) -> None:
 
 def _solve_parser(sub: Any) -> None:
     v = sub.add_parser("solve", help="one deterministic Landau run")
-    v.add_argument("--method", required=True, help="maxwell | isotropic | blob")
+    v.add_argument("--method", required=True, help="maxwell | isotropic | axisymmetric | blob")
     v.add_argument("--gamma", type=float, required=True, help="interaction exponent γ ∈ [-3, 1]")
     v.add_argument("--t-end", type=float, required=True, help="final time")
     v.add_argument("--init", default="maxwellian",
@@ -89,18 +89,21 @@ def _solve_parser(sub: Any) -> None:
     v.add_argument("--snapshots", type=int, default=11)
     v.add_argument("--json", dest="json_file", default=None, help="write the run record to this file")
     v.add_argument("--mutant", default=None, help=argparse.SUPPRESS)
-    g = v.add_argument_group("method options (isotropic)")
-    g.add_argument("--grid", dest="n_grid", type=int, default=None, help="number of radial grid points")
+    g = v.add_argument_group("method options (isotropic, axisymmetric)")
+    g.add_argument("--grid", dest="n_grid", type=int, default=None, help="number of radial grid points (isotropic)")
+    g.add_argument("--nr", dest="n_r", type=int, default=None, help="number of radial nodes (axisymmetric)")
+    g.add_argument("--nxi", dest="n_xi", type=int, default=None, help="Legendre nodes in the angle (axisymmetric)")
+    g.add_argument("--rtol", type=float, default=None, help="adaptive step tolerance (axisymmetric)")
     g.add_argument("--vmax", dest="v_max", type=float, default=None, help="largest speed of the grid")
-    g.add_argument("--dt", type=float, default=None, help="time step (isotropic, blob)")
+    g.add_argument("--dt", type=float, default=None, help="time step (isotropic, axisymmetric, blob)")
     b = v.add_argument_group("method options (blob)")
     b.add_argument("--per-dim", dest="n_per_dim", type=int, default=None, help="particles per dimension")
     b.add_argument("--domain", type=float, default=None, help="half-width of the initial particle box")
     b.add_argument("--epsilon", type=float, default=None, help="mollifier width ε")
 
 
-SOLVE_OPTIONS = {"isotropic": ("n_grid", "v_max", "dt"), "blob": ("n_per_dim", "domain", "epsilon", "dt"),
-                 "maxwell": ()}
+SOLVE_OPTIONS = {"isotropic": ("n_grid", "v_max", "dt"), "axisymmetric": ("n_r", "n_xi", "rtol", "v_max", "dt"),
+                 "blob": ("n_per_dim", "domain", "epsilon", "dt"), "maxwell": ()}
 """The method options each ``solve --method`` accepts (API names)."""
 
 
@@ -243,7 +246,8 @@ def _cmd_solve(args: argparse.Namespace, names: dict[str, str]) -> int:
 
     if args.method not in SOLVE_OPTIONS:
         raise UsageError(f"--method: must be one of {', '.join(SOLVE_OPTIONS)}, got {args.method!r}")
-    given = {k for k in ("n_grid", "v_max", "dt", "n_per_dim", "domain", "epsilon") if getattr(args, k) is not None}
+    options = {k for opts in SOLVE_OPTIONS.values() for k in opts}
+    given = {k for k in options if getattr(args, k) is not None}
     extra = sorted(given - set(SOLVE_OPTIONS[args.method]))
     if extra:
         raise UsageError(f"{names[extra[0]]}: not an option of method {args.method!r}")

@@ -1,8 +1,13 @@
 """``solve``: one deterministic Landau run by a named method (docs/spec.md §8), dispatching to ``mbc_verify.landau``.
 
 Methods: ``maxwell`` (exact Maxwell-molecule dynamics, γ = 0), ``isotropic`` (conservative entropic isotropic
-solver), ``blob`` (regularised blob particle method of Carrillo–Hu–Wang–Wu 2020). Method options are passed as
-keyword arguments to the method's solver (see its docstring).
+solver), ``axisymmetric`` (converged spectral solver for axisymmetric data, any γ), ``blob`` (regularised blob
+particle method of Carrillo–Hu–Wang–Wu 2020). Method options are passed as keyword arguments to the method's
+solver (see its docstring). Options of ``axisymmetric`` (:func:`mbc_verify.landau.axisymmetric.solve_axisymmetric`):
+``n_r``, ``v_max``, ``n_xi`` (resolution; defaults sized from the datum), ``rtol`` (adaptive SDIRK4 tolerance,
+default 1e-7) or ``dt`` (fixed step), ``kernel`` ("auto", "closed", "quadrature"), ``coefficients_at`` /
+``density_at`` (M × 3 points: a∗f, b∗f and f there at every snapshot); CLI flags ``--grid``, ``--vmax``, ``--nxi``,
+``--rtol``, ``--dt``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from .validation import check_choice
 METHODS: dict[str, tuple[str, str]] = {
     "maxwell": ("mbc_verify.landau.maxwell", "solve_maxwell"),
     "isotropic": ("mbc_verify.landau.isotropic", "solve_isotropic"),
+    "axisymmetric": ("mbc_verify.landau.axisymmetric", "solve_axisymmetric"),
     "blob": ("mbc_verify.landau.blob", "solve_blob"),
 }
 
