@@ -1,6 +1,6 @@
 """Regenerate ``reference/axisymmetric_tpar.json``: converged T∥(t), T⊥(t) for ``bimaxwellian:2,0.5`` at γ = -3.
 
-The Coulomb anisotropy relaxation of SPEC §1 (with its ½), t ∈ [0, 5], by the axisymmetric solver
+The Coulomb anisotropy relaxation of docs/spec.md §1 (with its ½), t ∈ [0, 5], by the axisymmetric solver
 (:mod:`mbc_verify.landau.axisymmetric`); T∥ = ∫ v_z² f, T⊥ = ½ ∫ (v_x² + v_y²) f (axis z, zero momentum).
 
 Value and error estimate of each number:
@@ -68,8 +68,8 @@ def build() -> dict:
     out["settings"] = {"fine": FINE, "coarse": list(COARSE), "dts": list(DTS), "default_rtol": DEFAULT_RTOL,
                        "snapshots": SNAPSHOTS}
     out["max_error"] = {k: max(out[k]["error"]) for k in QUANTITIES}
-    out["description"] = ("Converged T∥(t) = ∫v_z² f and T⊥(t) = ½∫(v_x²+v_y²) f for the Landau equation of SPEC §1 "
-                          "(with the ½; a(z) = |z|^(γ+2)Π(z)) from bimaxwellian:2,0.5 at γ = -3, by "
+    out["description"] = ("Converged T∥(t) = ∫v_z² f and T⊥(t) = ½∫(v_x²+v_y²) f for the Landau equation of "
+                          "docs/spec.md §1 (with the ½; a(z) = |z|^(γ+2)Π(z)) from bimaxwellian:2,0.5 at γ = -3, by "
                           "mbc_verify.landau.axisymmetric; value = Richardson extrapolation in Δt on the fine grid, "
                           "error = time + spatial error estimates (see reference/make_axisymmetric_tpar.py)")
     out["generated_by"] = f"reference/make_axisymmetric_tpar.py (mbc_verify {__version__})"

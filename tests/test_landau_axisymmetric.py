@@ -197,7 +197,8 @@ def test_quadrature_kernels_against_mpmath(gamma: float) -> None:
 
 @pytest.mark.parametrize("gamma", GAMMAS)
 def test_initial_rate_against_derived(gamma: float) -> None:
-    """dT∥/dt at t = 0 of bimaxwellian:2,0.5 equals the 30-digit derived rate (SPEC §4) to RATE_TOL (γ = -2 by the
+    """dT∥/dt at t = 0 of bimaxwellian:2,0.5 equals the 30-digit derived rate (docs/spec.md §4) to RATE_TOL (γ = -2 by
+    the
     quadrature kernels, the others by the closed forms), and dT⊥/dt = -½ dT∥/dt (energy conservation, to
     round-off of the rates: 1e-13)."""
     rate = initial_rate(gamma, "bimaxwellian:2,0.5")
@@ -207,9 +208,11 @@ def test_initial_rate_against_derived(gamma: float) -> None:
 
 
 def test_nrl_formula_is_the_derived_rate() -> None:
-    """The NRL isotropisation rate in SPEC units (t_SPEC = n·4πe⁴lnΛ/m² · t) is exact at a bi-Maxwellian: it equals
+    """The NRL isotropisation rate in docs/spec.md units (t_SPEC = n·4πe⁴lnΛ/m² · t) is exact at a bi-Maxwellian: it
+    equals
     the derived γ = -3 rates to the float64 evaluation of arctan/artanh (1e-13), for A > 0 and A < 0 — which fixes
-    the normalisation (SPEC's ½ included). Negative control: without the ½ of SPEC §1 the solver's rate is double."""
+    the normalisation (the spec's ½ included). Negative control: without the ½ of docs/spec.md §1 the solver's rate is
+    double."""
     for tpar, tperp in TEMPERATURES:
         assert abs(nrl_isotropization_rate(tpar, tperp) / _derived_rate(-3.0, tpar, tperp) - 1.0) < 1e-13
     _, op, f0 = discretise(-3.0, "bimaxwellian:2,0.5")
@@ -525,7 +528,7 @@ def test_axial_mixture_counter_streaming_beams() -> None:
 
 
 def test_solve_dispatch_and_record_fields() -> None:
-    """``solve("axisymmetric", …)`` returns the SPEC §6 fields with the parameters under their Python names."""
+    """``solve("axisymmetric", …)`` returns the docs/spec.md §8 fields with the parameters under their Python names."""
     calls: list[float] = []
     rec = solve("axisymmetric", -3.0, 0.2, init="bimaxwellian:2,0.5", snapshots=3,
                 progress=lambda t, _e: calls.append(t))

@@ -1,7 +1,8 @@
 """Converged solver for the spatially homogeneous Landau equation with axisymmetric data, any γ ∈ [-3, 1].
 
-SPEC §1 with its ½: ∂_t f = ½ ∇·∫ a(v-w)(f(w)∇f(v) - f(v)∇f(w)) dw, a(z) = |z|^(γ+2) Π(z); data f(v) = f(|v|, ξ),
-ξ = v_z/|v| (axis z, as the ``bimaxwellian`` of SPEC §6). ``solve --method axisymmetric``.
+docs/spec.md §1 with its ½: ∂_t f = ½ ∇·∫ a(v-w)(f(w)∇f(v) - f(v)∇f(w)) dw, a(z) = |z|^(γ+2) Π(z); data f(v) = f(|v|,
+ξ),
+ξ = v_z/|v| (axis z, as the ``bimaxwellian`` of docs/spec.md §8). ``solve --method axisymmetric``.
 
 **Method** (modules):
 
@@ -42,7 +43,7 @@ close enough to equilibrium, where D falls to that level, monotonicity is no lon
 tail values of f; negative round-off values count as 0), non-increasing along the Landau flow for every γ ∈ [-3, 1]
 (Guillén & Silvestre, Acta Math. 234 (2025) 315–375, Thm 1.1, Coulomb included).
 
-**Normalisation and plasma units.** SPEC's equation is the plasma Landau equation for like particles,
+**Normalisation and plasma units.** the spec's equation is the plasma Landau equation for like particles,
 ∂_t f = (Γ/2) ∇·∫ U (f' ∇f - f ∇'f') dw with U = a at γ = -3 and Γ = 4π e⁴ lnΛ/m², written for the density
 normalised to 1 and the time t_SPEC = n Γ t (velocities in units with T = kT/m): plasma constants are a rescaling
 of time. In these units the NRL Plasma Formulary's isotropisation rate (Huba, NRL Plasma Formulary, "Temperature
@@ -98,7 +99,7 @@ class AxialMixture:
     """Σ_k w_k N(u_k e_z, T_k I): Maxwellians of weights w_k, temperatures T_k and axial drifts u_k.
 
     ``components`` = ((w_1, T_1, u_1), …). Weights are normalised to sum 1 and the drifts shifted by their mean
-    Σ w u so that the momentum is zero (SPEC §6); temperatures are kept, so the energy is Σ w (3T + (u - ū)²).
+    Σ w u so that the momentum is zero (docs/spec.md §8); temperatures are kept, so the energy is Σ w (3T + (u - ū)²).
     """
 
     components: tuple[tuple[float, float, float], ...]
@@ -222,7 +223,8 @@ def _build_grid(init: Any, n_r: int | None, v_max: float | None, n_xi: int | Non
 
 def initial_state(grid: AxisymmetricGrid, op: AxisymmetricOperator, d: _Datum) -> np.ndarray:
     """Nodal values of the datum, corrected by f(1 + c₀ + c₁ v_z + c₂|v|²) to the nominal mass 1, momentum 0 and
-    energy (SPEC §6; the correction is of the size of the quadrature error, ~1e-15 for resolved data). Data without
+    energy (docs/spec.md §8; the correction is of the size of the quadrature error, ~1e-15 for resolved data). Data
+    without
     nominal invariants (plain callables) are only scaled to mass 1. ``ValueError`` naming n_r, v_max or n_xi for
     a grid that does not resolve the datum."""
     f = _sample(d, grid)
@@ -290,7 +292,7 @@ def record_coefficients(record: dict[str, Any], snapshot: int, points: object) -
 
 
 def nrl_isotropization_rate(tpar: float, tperp: float) -> float:
-    """dT∥/dt of a bi-Maxwellian in SPEC units (γ = -3) from the NRL formulary (module docstring)."""
+    """dT∥/dt of a bi-Maxwellian in docs/spec.md units (γ = -3) from the NRL formulary (module docstring)."""
     tpar = check_positive("tpar", tpar)
     tperp = check_positive("tperp", tperp)
     a = tperp / tpar - 1.0
@@ -312,7 +314,7 @@ def _entropy_terms(grid: AxisymmetricGrid, f: np.ndarray) -> np.ndarray:
 
 
 class _Recorder:
-    """Snapshot diagnostics of a run (SPEC §6 fields and the extras of :func:`solve_axisymmetric`)."""
+    """Snapshot diagnostics of a run (docs/spec.md §8 fields and the extras of :func:`solve_axisymmetric`)."""
 
     KEYS = ("mass", "momentum", "energy", "second_moment", "moment4", "entropy", "fisher", "entropy_dissipation",
             "tpar", "tperp", "min_density")
@@ -364,10 +366,10 @@ def solve_axisymmetric(gamma: float, t_end: float, *, init: Any = "bimaxwellian:
                        progress: Callable[[float, float], None] | None = None,
                        coefficients_at: object = None, density_at: object = None,
                        keep_states: bool = False) -> dict[str, Any]:
-    """One axisymmetric Landau run (SPEC §6 ``solve --method axisymmetric``) from ``init`` to ``t_end``.
+    """One axisymmetric Landau run (docs/spec.md §8 ``solve --method axisymmetric``) from ``init`` to ``t_end``.
 
-    ``init``: ``maxwellian``, ``bimaxwellian:TPAR,TPERP`` (axis z), ``bkw:K0``, ``mixture:…`` (SPEC §6, normalised
-    there), an :class:`AxialMixture`, a :class:`~.densities.SmoothedShell`, or a callable f(v) of velocities
+    ``init``: ``maxwellian``, ``bimaxwellian:TPAR,TPERP`` (axis z), ``bkw:K0``, ``mixture:…`` (normalised as in
+    docs/spec.md §8), an :class:`AxialMixture`, a :class:`~.densities.SmoothedShell`, or a callable f(v) of velocities
     (…, 3) (optional attributes ``min_temperature``, ``max_temperature``, ``max_drift`` size the default grid;
     it is scaled to mass 1, its momentum and energy kept).
 
@@ -380,7 +382,7 @@ def solve_axisymmetric(gamma: float, t_end: float, *, init: Any = "bimaxwellian:
     the semi-discrete operator is :func:`.axisymmetric_mp.initial_rate_mp`). ``mutant``: accepted for interface
     uniformity (no registered mutant targets this solver).
 
-    Returns the SPEC §6 record at ``snapshots`` equally spaced times: ``times``, ``mass``, ``momentum`` (K×3),
+    Returns the docs/spec.md §8 record at ``snapshots`` equally spaced times: ``times``, ``mass``, ``momentum`` (K×3),
     ``energy``, ``second_moment`` (K×3×3, axis z, diagonal by symmetry), ``moment4``, ``entropy`` (Σ ω f log f),
     ``fisher``, ``wall_seconds``, the parameters (``method``, ``gamma``, ``t_end``, ``init``, ``snapshots``,
     ``n_r``, ``n_xi``, ``v_max``, ``rtol``, ``dt``, ``kernel``, ``precision``, ``mutant``); and ``tpar`` = ∫v_z² f,

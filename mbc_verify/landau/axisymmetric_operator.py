@@ -1,10 +1,10 @@
-"""The semi-discrete axisymmetric Landau operator Q(f) on an :class:`AxisymmetricGrid` (SPEC §1, with its ½).
+"""The semi-discrete axisymmetric Landau operator Q(f) on an :class:`AxisymmetricGrid` (docs/spec.md §1, with its ½).
 
 **Landau (Fokker–Planck) form.** With A = a∗f and B = b∗f (:mod:`.axisymmetric_kernel`),
 
     Q(f) = ½ ∇·(A ∇f - B f),
 
-which is SPEC's ½ ∇·∫ a(v-w)(f(w)∇f(v) - f(v)∇f(w)) dw because ∫ a(v-w) ∇f(w) dw = ∫ b(v-w) f(w) dw. For an
+which is the spec's ½ ∇·∫ a(v-w)(f(w)∇f(v) - f(v)∇f(w)) dw because ∫ a(v-w) ∇f(w) dw = ∫ b(v-w) f(w) dw. For an
 axisymmetric f, A and B are axisymmetric and in the local frame (e_r, e_θ, e_φ) A has the components
 A_rr, A_rθ, A_θθ, A_φφ (A_rφ = A_θφ = 0) and B = (B_r, B_θ, 0). From the potentials (Φ_F, Φ_G, Φ_H):
 
@@ -54,7 +54,7 @@ from .axisymmetric_kernel import kernel_weights
 
 __all__ = ["AxisymmetricOperator", "Coefficients", "assemble_coefficients"]
 
-#: the ½ of SPEC §1
+#: the ½ of docs/spec.md §1
 HALF = 0.5
 
 
@@ -129,7 +129,7 @@ def assemble_coefficients(psi: np.ndarray, r: np.ndarray, xi: np.ndarray, sin: n
 class AxisymmetricOperator:
     """Q(f), its coefficients and its frozen linearisation on ``grid`` for exponent γ (module docstring).
 
-    ``half``: the factor in front of the operator (½, SPEC §1; 1 is a negative control); ``conserve``: apply the
+    ``half``: the factor in front of the operator (½, docs/spec.md §1; 1 is a negative control); ``conserve``: apply the
     momentum/energy correction; ``method``: kernel route of :func:`kernel_weights` ("auto", "closed",
     "quadrature"); ``weights``: precomputed kernel weights (the mpmath spot check passes its own; the operator
     then runs in the arithmetic of the grid and weights).

@@ -101,7 +101,7 @@ class CoefficientProbe:
 
     def coefficients(self, f: np.ndarray, points: object) -> tuple[np.ndarray, np.ndarray]:
         """((a∗f)(v), (b∗f)(v)) at ``points`` (M × 3): shapes (M, 3, 3) and (M, 3), with the ½-free kernels a, b
-        of SPEC §1 (the operator is Q = ½ ∇·(A∇f - Bf))."""
+        of docs/spec.md §1 (the operator is Q = ½ ∇·(A∇f - Bf))."""
         v = check_array("points", points, (None, 3))
         r = np.sqrt(np.sum(v * v, axis=1))
         a = np.empty((v.shape[0], 3, 3))
