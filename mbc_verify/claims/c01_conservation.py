@@ -48,6 +48,8 @@ PER_JUMP_ULPS = 96.0
 H = 0.3  # rotation angle of the drift runs (conservation does not depend on the rate, only on the jump)
 N_PARTICLES = 16
 MP_DIGITS = 30
+REPLICA_BLOCK = 4
+"""Replicas per unit of the drift walks (units run in parallel on a cluster)."""
 MP_BOUND = 1e-25
 FLOOR_ULPS = 4.0  # the RMS drift is fitted only where it has left the measurement floor
 Z_MAX = 5.0
@@ -86,11 +88,22 @@ def checkpoints(total: int) -> np.ndarray:
     return np.unique(np.logspace(2, math.log10(total), 11).astype(np.int64))
 
 
-def drift_part(seed: int, replicas: int, total: int, mutant: str | None) -> dict:
-    """Sub-check 2: RMS drifts over replicas (ulps of E = 3N and of √E), the per-jump maximum and the fitted
-    exponent of the energy drift (NaN when fewer than three checkpoints are above the floor or one is not finite)."""
+def drift_block(seed: int, replicas: int, first: int, count: int, total: int, mutant: str | None) -> dict:
+    """The walks of replicas first … first + count − 1 (of ``replicas``): energy and momentum drifts at the
+    checkpoints (R × checkpoints) and the per-jump maxima."""
+    v0 = initial_states(seed, replicas, N_PARTICLES)[first:first + count]
+    de, dp, worst = drift_walks(v0, seed, checkpoints(total), H, mutant, first)
+    return {"de": de, "dp": dp, "worst": worst}
+
+
+def drift_part(blocks: list[dict], replicas: int, total: int) -> dict:
+    """Sub-check 2 from the replica blocks (in replica order): RMS drifts over replicas (ulps of E = 3N and of √E),
+    the per-jump maximum and the fitted exponent of the energy drift (NaN when fewer than three checkpoints are
+    above the floor or one is not finite)."""
     cps = checkpoints(total)
-    de, dp, worst = drift_walks(initial_states(seed, replicas, N_PARTICLES), seed, cps, H, mutant)
+    de = np.concatenate([b["de"] for b in blocks])
+    dp = np.concatenate([b["dp"] for b in blocks])
+    worst = np.concatenate([b["worst"] for b in blocks])
     e_scale = np.array([np.spacing(3.0 * N_PARTICLES)])[0]
     with np.errstate(over="ignore", invalid="ignore"):  # a planted defect may blow the energy up: inf then fails
         rms = np.sqrt((de**2).mean(axis=0)) / e_scale  # ulps of the total energy 3N
@@ -126,18 +139,24 @@ class Conservation(Claim):
     primary = "energy drift exponent"
 
     def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
-        return {part: {"part": part} for part in ("symbolic", "drift", "replay")}
+        out: dict[str, dict[str, Any]] = {"symbolic": {"part": "symbolic"}, "replay": {"part": "replay"}}
+        for first in range(0, ctx.sizes["replicas"], REPLICA_BLOCK):
+            out[f"drift replicas {first}-{first + REPLICA_BLOCK - 1}"] = {"part": "drift", "first": first}
+        return out
 
     def run_unit(self, ctx: Context, **params: Any) -> dict:
         s = ctx.sizes
         if params["part"] == "symbolic":
             return {"symbolic_identity": symbolic_identity()}
         if params["part"] == "drift":
-            return drift_part(ctx.seed, s["replicas"], s["jumps_per_replica"], ctx.mutant)
+            count = min(REPLICA_BLOCK, s["replicas"] - params["first"])
+            return drift_block(ctx.seed, s["replicas"], params["first"], count, s["jumps_per_replica"], ctx.mutant)
         return replay_part(ctx.seed, s["replicas"], s["mpmath_replay_jumps"])
 
     def combine(self, ctx: Context, results: Mapping[str, Any]) -> dict:
-        return {k: v for part in results.values() for k, v in part.items()}
+        blocks = [v for k, v in results.items() if k.startswith("drift")]
+        drift = drift_part(blocks, ctx.sizes["replicas"], ctx.sizes["jumps_per_replica"])
+        return {**results["symbolic"], **results["replay"], **drift}
 
     def checks(self, ctx: Context, data: dict) -> list[Check]:
         mp_source = (f"round-off of the {MP_DIGITS}-digit replay: ~10^-{MP_DIGITS} per operation, a few hundred "

@@ -79,14 +79,15 @@ WALK_CHUNK = 2**19
 
 
 @njit(cache=True, parallel=True)
-def _walk(v: np.ndarray, seed: int, done: np.ndarray, target: int, h: float, defect: Defect,
+def _walk(v: np.ndarray, seed: int, first: int, done: np.ndarray, target: int, h: float, defect: Defect,
           worst: np.ndarray) -> None:
-    """Advance every replica r (v: R × N × 3) of its walk from jump done[r] to ``target``, in ``prange``; worst[r]
-    tracks max |ΔE_pair| / (ε E_pair) (bitwise thread-independent: each replica has its own stream)."""
+    """Advance every replica r (v: R × N × 3, replica index first + r) of its walk from jump done[r] to ``target``,
+    in ``prange``; worst[r] tracks max |ΔE_pair| / (ε E_pair) (bitwise thread-independent: each replica has its own
+    stream)."""
     n = v.shape[1]
     eps = 2.0**-53
     for r in prange(v.shape[0]):
-        base = stream_key(np.uint64(seed), np.uint64(r))
+        base = stream_key(np.uint64(seed), np.uint64(first + r))
         pair = np.zeros(2, dtype=np.int64)
         for k in range(done[r], target):
             key = substream(base, np.uint64(k))
@@ -126,11 +127,12 @@ def _totals(v: np.ndarray) -> tuple:
     return e, p
 
 
-def drift_walks(v0: np.ndarray, seed: int, checkpoints: np.ndarray, h: float,
-                mutant: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def drift_walks(v0: np.ndarray, seed: int, checkpoints: np.ndarray, h: float, mutant: str | None = None,
+                first: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Replicas r of random-pair jump sequences from the states ``v0`` (R × N × 3), fixed angle h.
 
-    Jump k of replica r uses the key substream(stream_key(seed, r), k): the pair from :func:`_pick_pair`, the jump
+    Jump k of replica r (index ``first`` + r: a block of replicas gives bitwise the rows of the whole ensemble) uses
+    the key substream(stream_key(seed, first + r), k): the pair from :func:`_pick_pair`, the jump
     by :func:`mbc_verify.mbc.kernel.random_jump` (fixed kernel, planted defect ``mutant``). Returns
     (energy drift, momentum drift, worst per-jump change) with the drifts as R × len(checkpoints) arrays taken
     after ``checkpoints[c]`` jumps (non-decreasing counts), measured by the error-free sums of
@@ -152,7 +154,8 @@ def drift_walks(v0: np.ndarray, seed: int, checkpoints: np.ndarray, h: float,
     dp = np.zeros((v.shape[0], cps.size))
     for c, target in enumerate(cps):
         while done[0] < target:  # chunks of WALK_CHUNK jumps: Ctrl-C is honoured between them
-            _walk(v, seed, done, min(int(done[0]) + WALK_CHUNK, int(target)), h, d, worst)
+            _walk(v, seed, check_int("first", first, 0), done, min(int(done[0]) + WALK_CHUNK, int(target)), h, d,
+                  worst)
         de[:, c], dp[:, c] = _drifts(v, e0, p0)
     return de, dp, worst
 
