@@ -31,16 +31,8 @@ from scipy.special import eval_legendre
 
 from mbc_verify.mbc.angles import KERNELS, draw_angle, draw_azimuth
 from mbc_verify.mbc.composite import cdf_pdf
-from mbc_verify.mbc.compound import (
-    build_tables,
-    check_practical,
-    composed_angle,
-    pair_update,
-    plan,
-    practical,
-    sample_composed,
-    table_theta,
-)
+from mbc_verify.mbc.compound import composed_angle, pair_update, sample_composed, table_theta
+from mbc_verify.mbc.compound_build import build_tables, check_practical, pack, plan, practical
 from mbc_verify.mbc.compound_series import (
     dd_extent,
     derivative_bounds,
@@ -73,30 +65,26 @@ def _tables(kernel: str, h: float):
     return build_tables(KERNELS[kernel], h)
 
 
-def _args(t) -> tuple:
-    return t.params, t.h, t.small_id, t.big_id, t.tab_int, t.coef, t.anchor
 
 
 @njit(cache=True)
-def _angles(params, h, small_id, big_id, tab_int, coef, anchor, k: int, seed: int, n: int) -> np.ndarray:
+def _angles(tab, k: int, seed: int, n: int) -> np.ndarray:
     """cos Θ of n independent K-jump compositions (composed_angle)."""
     out = np.empty(n)
     base = stream_key(np.uint64(seed), np.uint64(k))
     for s in range(n):
-        out[s] = composed_angle(params, h, small_id, big_id, tab_int, coef, anchor, np.int64(k),
-                                substream(base, np.uint64(s)), np.uint64(0))[0]
+        out[s] = composed_angle(tab, np.int64(k), substream(base, np.uint64(s)), np.uint64(0))[0]
     return out
 
 
 @njit(cache=True)
-def _compound(params, h, small_id, big_id, tab_int, coef, anchor, mu: float, seed: int, n: int) -> tuple:
+def _compound(tab, mu: float, seed: int, n: int) -> tuple:
     """(K, cos Θ) of n compound draws (sample_composed)."""
     ks = np.empty(n, dtype=np.int64)
     xs = np.empty(n)
     base = stream_key(np.uint64(seed), np.uint64(1))
     for s in range(n):
-        k, ct, _, _, _, _ = sample_composed(params, h, small_id, big_id, tab_int, coef, anchor, mu,
-                                            substream(base, np.uint64(s)), np.uint64(0), 0)
+        k, ct, _, _, _, _ = sample_composed(tab, mu, substream(base, np.uint64(s)), np.uint64(0), 0)
         ks[s] = k
         xs[s] = ct
     return ks, xs
@@ -124,6 +112,20 @@ def _cdf(kernel: str, h: float, k: int):
     c = jump_coefficients_dd(eigenvalues_dd(KERNELS[kernel], h, lcap), k)[:, 0].copy()
     nterms, _ = truncation(c, _bern(kernel, h), k, 2.0**-60)
     return np.vectorize(lambda x: cdf_pdf(c, nterms, float(x))[0])
+
+
+@njit(cache=True)
+def _one_draw(tab, mu: float, key: np.uint64) -> tuple:
+    return sample_composed(tab, mu, key, np.uint64(0), 0)
+
+
+@njit(cache=True)
+def _theta(tab, tid: int, u: float) -> float:
+    return table_theta(tab, tid, u)
+
+
+def _ncell(t, tid: int) -> int:
+    return int(t.tab[int(t.tab[7]) + 5 * tid + 2])
 
 
 def _bern(kernel: str, h: float) -> float:
@@ -197,11 +199,10 @@ def test_series_dd_agrees_with_mpmath() -> None:
 
 
 @njit(cache=True)
-def _max_table_error(tab_int, coef, anchor, tid: int, c, cdd, nterms: int, rec, seed: int, n: int) -> float:
+def _max_table_error(tab, ncell: int, tid: int, c, cdd, nterms: int, rec, seed: int, n: int) -> float:
     """max over U of |S(Θ̃(U)) − U| with the double-double series: n random U with s = √(−log U) uniform on
     [0, s_max] (every cell equally visited), plus U just above and below each cell boundary."""
     key = stream_key(np.uint64(seed), np.uint64(tid))
-    ncell = tab_int[tid, 2]
     worst = 0.0
     for i in range(n + 2 * ncell):
         if i < n:
@@ -210,7 +211,7 @@ def _max_table_error(tab_int, coef, anchor, tid: int, c, cdd, nterms: int, rec, 
             b = (i - n) // 2
             s = S_MAX * (b + (1e-9 if (i - n) % 2 == 0 else 1.0 - 1e-9)) / ncell
         u = math.exp(-s * s)
-        theta = table_theta(tab_int, coef, anchor, tid, u)
+        theta = table_theta(tab, tid, u)
         half = math.sin(0.5 * theta)
         if theta <= 0.5 * math.pi:
             xh, xl = two_sum(1.0, -2.0 * half * half)
@@ -232,13 +233,12 @@ def test_bound_holds_against_the_exact_series(kernel: str, h: float) -> None:
     t = _tables(kernel, h)
     lcap = plan(KERNELS[kernel], h)[4]
     mdd = eigenvalues_dd(KERNELS[kernel], h, lcap)
-    for tid in range(0, t.tab_int.shape[0], 7):
-        k = int(t.tab_int[tid, 4])
+    for tid in range(0, t.table_ks.size, 7):
+        k = int(t.table_ks[tid])
         cdd = jump_coefficients_dd(mdd, k)
         c = cdd[:, 0].copy()
         nterms, _ = truncation(c, _bern(kernel, h), k, 2.0**-60)
-        worst = _max_table_error(t.tab_int, t.coef, t.anchor, tid, c, cdd, nterms, recurrence_dd(nterms + 1), 5,
-                                 1500)
+        worst = _max_table_error(t.tab, _ncell(t, tid), tid, c, cdd, nterms, recurrence_dd(nterms + 1), 5, 1500)
         assert worst <= t.tab_bound[tid], (k, worst, t.tab_bound[tid])
 
 
@@ -256,8 +256,8 @@ def test_negative_control_coarse_table_is_refused_and_off() -> None:
     bound, _ = certify_cells(coef, anchor, c, cdd, nterms, dd_extent(c, nterms), rec,
                              derivative_bounds(c, lsplit, 13), trunc, t_split)
     assert bound > TABLE_TARGET
-    tab_int = np.array([[0, 0, 3, 12, k]], dtype=np.int64)
-    worst = _max_table_error(tab_int, coef.ravel(), anchor, 0, c, cdd, nterms, rec, 3, 3000)
+    tab = pack(kernel, h, 0, k, 1, 10**6, [k], [(coef, anchor, bound)])
+    worst = _max_table_error(tab, 3, 0, c, cdd, nterms, rec, 3, 3000)
     assert worst > 10.0 * TABLE_TARGET
 
 
@@ -280,7 +280,7 @@ def test_lebesgue_constant_bound() -> None:
 
 
 def _switch_ks(t) -> list[int]:
-    k_s, k1, k_uniform = int(t.params[1]), int(t.params[2]), int(t.params[3])
+    k_s, k1, k_uniform = t.k_s, t.k1, t.k_uniform
     return sorted({1, 2, k_s, k_s + 1, k_s + k1, k_s + k1 + 1, 2 * k1 + k_s + 3, k_uniform - 1, k_uniform})
 
 
@@ -290,7 +290,7 @@ def test_legendre_moments_of_fixed_k_across_switches(kernel: str, h: float) -> N
     m = eigenvalues_dd(KERNELS[kernel], h, 4)[:, 0]
     bad = []
     for k in _switch_ks(t):
-        x = _angles(*_args(t), k, 17, 20_000)
+        x = _angles(t.tab, k, 17, 20_000)
         floor = ROUND_OFF if (kernel == "fixed" and k == 1) else 0.0
         bad += [(k,) + b for b in _moments_ok(x, m**k, floor)]
     assert not bad
@@ -301,10 +301,10 @@ def test_compound_moments_and_atoms(kernel: str, h: float) -> None:
     """E[P_ℓ(cos Θ)] = exp(−μ(1 − m_ℓ)); P(K=0) = e^{−μ}, P(K=1) = μ e^{−μ} (5 binomial σ)."""
     t = _tables(kernel, h)
     m = eigenvalues_dd(KERNELS[kernel], h, 4)[:, 0]
-    k_s, k1, k_uniform = int(t.params[1]), int(t.params[2]), int(t.params[3])
+    k_s, k1, k_uniform = t.k_s, t.k1, t.k_uniform
     n = 20_000
     for mu in (0.05, 1.5, float(k_s), float(k_s + k1 + 10), 0.5 * k_uniform, 2.0 * k_uniform):
-        ks, x = _compound(*_args(t), mu, 11, n)
+        ks, x = _compound(t.tab, mu, 11, n)
         assert not _moments_ok(x, np.exp(-mu * (1.0 - m))), mu
         for k, prob in ((0, math.exp(-mu)), (1, mu * math.exp(-mu))):
             count = np.sum(ks == k)
@@ -314,33 +314,32 @@ def test_compound_moments_and_atoms(kernel: str, h: float) -> None:
 
 def test_fixed_kernel_single_jump_is_the_atom() -> None:
     t = _tables("fixed", 0.3)
-    x = _angles(*_args(t), 1, 3, 1000)
+    x = _angles(t.tab, 1, 3, 1000)
     assert np.all(x == math.cos(0.3))
 
 
 @pytest.mark.parametrize("kernel,h", CASES)
 def test_goodness_of_fit_against_the_exact_cdf(kernel: str, h: float) -> None:
     t = _tables(kernel, h)
-    k_s, k1 = int(t.params[1]), int(t.params[2])
+    k_s, k1 = t.k_s, t.k1
     for k in (k_s + 1, k_s + k1, 3 * k1 + k_s + 2):  # one table, the last single table, two composed tables
-        x = _angles(*_args(t), k, 29, 20_000)
+        x = _angles(t.tab, k, 29, 20_000)
         assert stats.kstest(x, _cdf(kernel, h, k)).pvalue > P_5SIGMA, k
     for k in (2, 5, k_s):  # the scalar composition against a vector composition
-        a = _angles(*_args(t), k, 31, 20_000)
+        a = _angles(t.tab, k, 31, 20_000)
         b = _vector_composition(KERNELS[kernel], h, k, 37, 20_000)
         assert stats.ks_2samp(a, b).pvalue > P_5SIGMA, k
 
 
 def test_negative_control_wrong_k_is_rejected() -> None:
     t = _tables("fixed", 0.3)
-    k = int(t.params[1]) + 5
-    x = _angles(*_args(t), k, 29, 20_000)
+    k = t.k_s + 5
+    x = _angles(t.tab, k, 29, 20_000)
     assert stats.kstest(x, _cdf("fixed", 0.3, k + 3)).pvalue < P_5SIGMA
 
 
 @njit(cache=True)
-def _pair_runs(params, h, small_id, big_id, tab_int, coef, anchor, mu: float, steps: int, seed: int,
-               n: int) -> np.ndarray:
+def _pair_runs(tab, mu: float, steps: int, seed: int, n: int) -> np.ndarray:
     """û₀·û_t of n two-particle systems after ``steps`` pair updates of mean μ each."""
     out = np.empty(n)
     base = stream_key(np.uint64(seed), np.uint64(0))
@@ -352,8 +351,7 @@ def _pair_runs(params, h, small_id, big_id, tab_int, coef, anchor, mu: float, st
         v[1] = 0.7 - 0.5 * u0
         rkey = substream(base, np.uint64(rep))
         for s in range(steps):
-            pair_update(v, 0, 1, mu, params, h, small_id, big_id, tab_int, coef, anchor, substream(rkey, np.uint64(s)),
-                        0)
+            pair_update(v, 0, 1, mu, tab, substream(rkey, np.uint64(s)), 0)
         out[rep] = np.sum((v[0] - v[1]) * u0) / (r * r)
     return out
 
@@ -363,19 +361,18 @@ def test_two_particles_follow_the_continuous_time_law(kernel: str, h: float) -> 
     """N = 2 is exact: n steps of mean τλ give E[P_ℓ(û₀·û_t)] = exp(−λt(1 − m_ℓ)), λt = n τλ."""
     t = _tables(kernel, h)
     m = eigenvalues_dd(KERNELS[kernel], h, 4)[:, 0]
-    k_s, k1 = int(t.params[1]), int(t.params[2])
+    k_s, k1 = t.k_s, t.k1
     for mu, steps in ((0.7, 8), (0.6 * k_s, 4), (3.0 * k1, 2)):
-        x = _pair_runs(*_args(t), mu, steps, 41, 20_000)
+        x = _pair_runs(t.tab, mu, steps, 41, 20_000)
         assert not _moments_ok(x, np.exp(-mu * steps * (1.0 - m))), (mu, steps)
 
 
 @njit(cache=True, parallel=True)
-def _parallel_updates(v, mus, params, h, small_id, big_id, tab_int, coef, anchor, seed: int) -> np.ndarray:
+def _parallel_updates(v, mus, tab, seed: int) -> np.ndarray:
     ks = np.empty(mus.size, dtype=np.int64)
     base = stream_key(np.uint64(seed), np.uint64(0))
     for p in prange(mus.size):
-        ks[p] = pair_update(v, 2 * p, 2 * p + 1, mus[p], params, h, small_id, big_id, tab_int, coef, anchor,
-                            substream(base, np.uint64(p)), 0)
+        ks[p] = pair_update(v, 2 * p, 2 * p + 1, mus[p], tab, substream(base, np.uint64(p)), 0)
     return ks
 
 
@@ -390,7 +387,7 @@ def test_bitwise_reproducible_across_thread_counts() -> None:
         for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
             numba.set_num_threads(threads)
             v = v0.copy()
-            ks = _parallel_updates(v, mus, *_args(t), 9)
+            ks = _parallel_updates(v, mus, t.tab, 9)
             results.append((v.copy(), ks.copy()))
     finally:
         numba.set_num_threads(old)
@@ -409,7 +406,7 @@ def test_bitwise_reproducible_across_thread_counts() -> None:
 def test_outputs_are_a_rotation(kernel: str, log_mu: float, seed: int) -> None:
     t = _tables(kernel, 0.3)
     key = np.uint64(stream_key(np.uint64(seed), np.uint64(0)))
-    k, ct, st_, cp, sp, c = sample_composed(*_args(t), 10.0**log_mu, key, np.uint64(0), 0)
+    k, ct, st_, cp, sp, c = _one_draw(t.tab, 10.0**log_mu, key)
     assert k >= 0 and c >= 1
     assert abs(ct) <= 1.0 and st_ >= 0.0
     assert abs(ct * ct + st_ * st_ - 1.0) <= 8e-16 and abs(cp * cp + sp * sp - 1.0) <= 8e-16
@@ -420,9 +417,9 @@ def test_outputs_are_a_rotation(kernel: str, log_mu: float, seed: int) -> None:
 def test_tabulated_quantile_is_monotone(u1: float, u2: float, which: int) -> None:
     """Θ̃(U) = Q̃(√(−log U)) is non-increasing in U (U is the upper-tail probability)."""
     t = _tables("fixed", 0.3)
-    tid = which % t.tab_int.shape[0]
+    tid = which % t.table_ks.size
     lo, hi = min(u1, u2), max(u1, u2)
-    assert table_theta(t.tab_int, t.coef, t.anchor, tid, lo) >= table_theta(t.tab_int, t.coef, t.anchor, tid, hi)
+    assert _theta(t.tab, tid, lo) >= _theta(t.tab, tid, hi)
 
 
 def test_practical_range_and_message() -> None:
