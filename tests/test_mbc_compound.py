@@ -125,7 +125,7 @@ def _theta(tab, tid: int, u: float) -> float:
 
 
 def _ncell(t, tid: int) -> int:
-    return int(t.tab[int(t.tab[7]) + 5 * tid + 2])
+    return int(t.tab[int(t.tab[7]) + 6 * tid + 2])
 
 
 def _bern(kernel: str, h: float) -> float:
@@ -256,7 +256,7 @@ def test_negative_control_coarse_table_is_refused_and_off() -> None:
     bound, _ = certify_cells(coef, anchor, c, cdd, nterms, dd_extent(c, nterms), rec,
                              derivative_bounds(c, lsplit, 13), trunc, t_split)
     assert bound > TABLE_TARGET
-    tab = pack(kernel, h, 0, k, 1, 10**6, [k], [(coef, anchor, bound)])
+    tab = pack(kernel, h, 0, k, 1, 10**6, [k], [(coef, anchor, bound, False)])
     worst = _max_table_error(tab, 3, 0, c, cdd, nterms, rec, 3, 3000)
     assert worst > 10.0 * TABLE_TARGET
 
@@ -376,26 +376,37 @@ def _parallel_updates(v, mus, tab, seed: int) -> np.ndarray:
     return ks
 
 
+@njit(cache=True)
+def _serial_updates(v, mus, tab, seed: int) -> np.ndarray:
+    ks = np.empty(mus.size, dtype=np.int64)
+    base = stream_key(np.uint64(seed), np.uint64(0))
+    for p in range(mus.size):
+        ks[p] = pair_update(v, 2 * p, 2 * p + 1, mus[p], tab, substream(base, np.uint64(p)), 0)
+    return ks
+
+
 def test_bitwise_reproducible_across_thread_counts() -> None:
+    """prange over pairs (1 thread and all of NUMBA_NUM_THREADS) gives bitwise the serial loop's states and counts;
+    each pair keeps its centre of mass and |u| to round-off."""
     t = _tables("fixed", 0.3)
     rng = np.random.default_rng(5)
     v0 = rng.normal(size=(4000, 3))
     mus = 10.0 ** rng.uniform(-2.0, 4.0, size=2000)
-    results = []
+    v_ref = v0.copy()
+    k_ref = _serial_updates(v_ref, mus, t.tab, 9)
     old = numba.get_num_threads()
     try:
-        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+        for threads in sorted({1, numba.config.NUMBA_NUM_THREADS}):
             numba.set_num_threads(threads)
             v = v0.copy()
             ks = _parallel_updates(v, mus, t.tab, 9)
-            results.append((v.copy(), ks.copy()))
+            assert np.array_equal(v, v_ref) and np.array_equal(ks, k_ref), threads
     finally:
         numba.set_num_threads(old)
-    assert np.array_equal(results[0][0], results[1][0]) and np.array_equal(results[0][1], results[1][1])
-    # the update keeps each pair's centre of mass and |u| to round-off
-    du = np.linalg.norm(v0[0::2] - v0[1::2], axis=1) - np.linalg.norm(results[0][0][0::2] - results[0][0][1::2], axis=1)
+    du = np.linalg.norm(v0[0::2] - v0[1::2], axis=1) - np.linalg.norm(v_ref[0::2] - v_ref[1::2], axis=1)
     assert np.max(np.abs(du)) < 1e-13 * np.max(np.linalg.norm(v0, axis=1))
-    assert np.allclose(v0[0::2] + v0[1::2], results[0][0][0::2] + results[0][0][1::2], atol=1e-14)
+    assert np.allclose(v0[0::2] + v0[1::2], v_ref[0::2] + v_ref[1::2], atol=1e-14)
+    assert np.any(k_ref == 0) and np.any(k_ref > t.k_uniform)  # every regime was visited
 
 
 # --- properties and input range --------------------------------------------------------------------------------

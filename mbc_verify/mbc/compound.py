@@ -58,8 +58,21 @@ import numpy as np
 from numba import njit
 
 from .angles import _rayleigh_mass, draw_angle, draw_azimuth
-from .compound_build import _H, _K1, _KERNEL, _KS, _KU, _META, _OFF_ANCHOR, _OFF_BIG, _OFF_COEF, _OFF_META, _OFF_SMALL
-from .compound_table import S_MAX, cell_theta
+from .compound_build import (
+    _H,
+    _K1,
+    _KERNEL,
+    _KS,
+    _KU,
+    _META,
+    _OFF_ANCHOR,
+    _OFF_BIG,
+    _OFF_COEF,
+    _OFF_META,
+    _OFF_SMALL,
+    _SMAX,
+)
+from .compound_table import cell_theta
 from .kernel import jump_pair
 from .poisson import poisson
 from .rng import uniform
@@ -69,17 +82,20 @@ _PI = math.pi
 
 @njit(cache=True, inline="always")
 def table_theta(tab: np.ndarray, tid: int, u: float) -> float:
-    """Θ = Q̃(√(−log u)) from table ``tid`` of the packed ``tab`` (compound_table.py), clamped to [0, π]."""
+    """Θ = Q̃(√(−log u)) from table ``tid`` of the packed ``tab`` (compound_table.py), clamped to [0, π]; π − that
+    for a table holding the law of π − Θ (compound_table.build_k_table, ``flip``)."""
     row = int(tab[_OFF_META]) + _META * tid
     c_off = int(tab[_OFF_COEF]) + int(tab[row])
     ncell = int(tab[row + 2])
     n = int(tab[row + 3])
-    s = min(math.sqrt(-math.log(u)), S_MAX)
-    ds = S_MAX / ncell
+    s_max = tab[_SMAX]  # the table's own domain (compound_table.S_MAX when it was built)
+    s = min(math.sqrt(-math.log(u)), s_max)
+    ds = s_max / ncell
     cell = min(int(s / ds), ncell - 1)
     xi = min(2.0 * (s - cell * ds) / ds - 1.0, 1.0)
     theta = cell_theta(tab, c_off + cell * (n + 1), n, tab[int(tab[_OFF_ANCHOR]) + int(tab[row + 1]) + cell], xi)
-    return min(max(theta, 0.0), _PI)
+    theta = min(max(theta, 0.0), _PI)
+    return _PI - theta if tab[row + 5] != 0.0 else theta
 
 
 @njit(cache=True, inline="always")

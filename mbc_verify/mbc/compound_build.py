@@ -8,9 +8,9 @@ threshold of :mod:`mbc_verify.mbc.composite` (as today); tables: F_K for K_s < K
 Build (:func:`build_tables`): one-jump eigenvalues in double-double (compound_series.eigenvalues_dd), then every
 table certified independently (compound_table.build_k_table, which releases the GIL: a thread pool of
 ``numba.get_num_threads()`` workers builds them in parallel; the result does not depend on the thread count).
-Cached in-process by (kernel, h). Measured (2 busy shared cores, 2 threads, "fixed"; ratios of these are what
-carries over): h = 0.3: 55 tables, 0.3 s; h = 0.1: 170 tables, 0.4 s; h = 0.05: 341 tables, 0.6 s; h = 0.02:
-856 tables, ~2.5 s; memory 0.1–2.3 MiB. The first call in a fresh process also compiles (~15 s, then cached).
+Cached in-process by (kernel, h). Measured on one busy shared core (NUMBA_NUM_THREADS=1, "fixed"; "rayleigh"
+within 30 %): h = 0.3: 55 tables, 0.19 s; h = 0.1: 170 tables, 0.41 s; h = 0.05: 341 tables, 0.75 s; h = 0.02:
+856 tables, 1.7 s; 0.1–1.4 MiB. The first call in a fresh process also compiles (~15 s, then numba's cache).
 
 Practical range (:func:`practical`, :func:`check_practical`): h → 0 needs ≈ 17/h tables, h → π (fixed kernel)
 needs series longer than L_MAX; both are refused with a one-line ``ValueError`` before anything is allocated.
@@ -30,7 +30,7 @@ from numba import njit
 from .angles import legendre_mean
 from .composite import bernstein_constant, bernstein_tail, composite_table
 from .compound_series import TRUNC_BUDGET, eigenvalues_dd
-from .compound_table import build_k_table
+from .compound_table import S_MAX, build_k_table
 
 L_MAX = 1024
 """Most Legendre terms a table's series may need; sets K_s (:func:`plan`)."""
@@ -57,9 +57,9 @@ class CompoundTables(NamedTuple):
 
 
 # Layout of the packed table array ``tab`` (every integer stored exactly as a float64):
-_KERNEL, _H, _KS, _K1, _KU, _OFF_SMALL, _OFF_BIG, _OFF_META, _OFF_COEF, _OFF_ANCHOR = range(10)
-_HEADER = 10
-_META = 5  # per table: coefficient offset, anchor offset, ncell, degree, K
+_KERNEL, _H, _KS, _K1, _KU, _OFF_SMALL, _OFF_BIG, _OFF_META, _OFF_COEF, _OFF_ANCHOR, _SMAX = range(11)
+_HEADER = 11
+_META = 6  # per table: coefficient offset, anchor offset, ncell, degree, K, flip (1: the table holds π − Θ)
 
 
 @njit(cache=True)
@@ -159,10 +159,10 @@ def build_tables(kernel: int, h: float) -> CompoundTables:
 
     with ThreadPoolExecutor(max_workers=max(1, numba.get_num_threads())) as pool:
         built = list(pool.map(one, ks))  # the costly small K first: they head the list
-    failed = [k for k, (_, _, b) in zip(ks, built, strict=True) if not math.isfinite(b)]
+    failed = [k for k, b in zip(ks, built, strict=True) if not math.isfinite(b[2])]
     if failed:
         raise RuntimeError(f"compound tables: no certified table for K = {failed[:5]} (kernel {kernel}, h {h})")
-    tab_bound = np.array([b for _, _, b in built])
+    tab_bound = np.array([b[2] for b in built])
     worst = float(tab_bound.max()) if built else 0.0
     bound = max(4.0 * worst if j_max >= 2 else worst, 2.0**-53)  # two composed tables: 2(ε_a + ε_b)
     tables = CompoundTables(pack(kernel, h, k_s, k1, j_max, k_uniform, ks, built), k_s, k1, k_uniform,
@@ -173,30 +173,30 @@ def build_tables(kernel: int, h: float) -> CompoundTables:
 
 def pack(kernel: int, h: float, k_s: int, k1: int, j_max: int, k_uniform: int, ks: list[int],
          built: list) -> np.ndarray:
-    """One float64 array: header (kernel, h, K_s, K₁, k_uniform, offsets), the table id of F_K for K ≤ K_s + K₁
-    and of F_{jK₁} for j ≤ J (−1: none), per table (coefficient offset, anchor offset, ncell, degree, K), then all
+    """One float64 array: header (kernel, h, K_s, K₁, k_uniform, offsets, s_max), the table id of F_K for K ≤ K_s + K₁
+    and of F_{jK₁} for j ≤ J (−1: none), per table (coefficient offset, anchor offset, ncell, degree, K, flip), then all
     Chebyshev coefficients and cell anchors. One array, because every array argument of a numba call costs an
     atomic reference-count update, which is not negligible at this cost level (~12 ns per array here)."""
     small_id = np.full(k_s + k1 + 1, -1.0)
     big_id = np.full(j_max + 1, -1.0)
     meta = np.zeros((len(ks), _META))
     c_off = a_off = 0
-    for t, (k, (coef, anchor, _)) in enumerate(zip(ks, built, strict=True)):
+    for t, (k, (coef, anchor, _, flip)) in enumerate(zip(ks, built, strict=True)):
         if k <= k_s + k1:
             small_id[k] = t
         else:
             big_id[k // k1] = t
-        meta[t] = (c_off, a_off, coef.shape[0], coef.shape[1] - 1, k)
+        meta[t] = (c_off, a_off, coef.shape[0], coef.shape[1] - 1, k, float(flip))
         c_off += coef.size
         a_off += anchor.size
     if j_max >= 1 and k1 < small_id.size:
         big_id[1] = small_id[k1]
-    coefs = [coef.ravel() for coef, _, _ in built]
-    anchors = [anchor for _, anchor, _ in built]
+    coefs = [b[0].ravel() for b in built]
+    anchors = [b[1] for b in built]
     parts = [small_id, big_id, meta.ravel(), *coefs, *anchors]
     offsets = np.cumsum([_HEADER] + [small_id.size, big_id.size, meta.size, c_off])
-    header = np.array([kernel, h, k_s, k1, k_uniform, offsets[0], offsets[1], offsets[2], offsets[3], offsets[4]],
-                      dtype=np.float64)
+    header = np.array([kernel, h, k_s, k1, k_uniform, offsets[0], offsets[1], offsets[2], offsets[3], offsets[4],
+                       S_MAX], dtype=np.float64)
     return np.concatenate([header] + parts)
 
 

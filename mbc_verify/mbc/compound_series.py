@@ -48,16 +48,6 @@ COEF_ROUNDING = 4.0 * 2.0**-53
 """Relative rounding allowance of c_ℓ = m_ℓ^K (math.pow is accurate to well under one ulp)."""
 
 
-@njit(cache=True)
-def jump_coefficients(m: np.ndarray, k: int) -> np.ndarray:
-    """c_ℓ = m_ℓ^K for ℓ = 0..L_cap (K ≥ 1), float64."""
-    kf = float(k)
-    c = np.empty(m.shape[0])
-    for ell in range(m.shape[0]):
-        c[ell] = math.pow(m[ell], kf)
-    return c
-
-
 def _gauss_legendre_dd(n: int = 16) -> np.ndarray:
     """Rows (node hi, node lo, weight hi, weight lo) of the n-point Gauss–Legendre rule, by Newton in mpmath."""
     import mpmath as mp

@@ -4,7 +4,7 @@ Variable. A uniform U ∈ (0, 1) is mapped to s = √(−log U) ∈ [0, s_max], 
 S(Q(s)) = e^{−s²} = U, where S(Θ) = P(composed angle > Θ) (:mod:`mbc_verify.mbc.compound_series`). So Θ is the
 inverse upper-tail function of U, and U uniform gives Θ the exact law. s is the natural variable: near U → 1 the
 law is smooth on the sphere at Θ = 0, so 1 − S ∝ Θ² and Θ ∝ s; in the upper tail the law is Gaussian-like,
-Θ² ∝ −log U = s². Below U_min = 2⁻⁴⁴ (s > s_max) the table returns Q(s_max): that moves at most U_min of mass.
+Θ² ∝ −log U = s². Below U_min = 2⁻⁴⁶ (s > s_max) the table returns Q(s_max): that moves at most U_min of mass.
 
 Interpolant. [0, s_max] is cut into ``ncell`` equal cells (cell index = ⌊s/Δs⌋, O(1)); on each, Q̃ is the
 degree-12 polynomial interpolating Q at the 13 Chebyshev–Lobatto points (adjacent cells share their end node),
@@ -43,11 +43,13 @@ term Cramér's inequality for d^m e^{−s²} = (−1)^m H_m(s) e^{−s²} (Abram
 end. The node residuals E(s_i) are evaluated at the float64 Clenshaw value the sampler itself produces, with the
 double-double series, so they include the table's storage rounding.
 
-Bound. ``bound`` = max over cells of [Λ_n (max_i |E(s_i)| + ρ) + remainder + (1 + Λ_n) T(L) + M_1 δ] + T + U_min,
-where T ≤ 2⁻⁶⁰ is the truncation of the series used at the nodes and ρ the rounding allowance: 2⁻⁵³ for the float64
-level e^{−s_i²}, 2⁻⁹⁰ Σ|c_ℓ| for the double-double evaluation, and M_1 (C_a + 8 q_1 s_max) 2⁻⁵³ for evaluating Q̃
-between nodes in float64 (C_a: the a-priori error bound of Clenshaw's recurrence, :func:`clenshaw_error`;
-8 q_1 s_max: computing s and ξ from U). The bound is for the law of the sampled angle Θ̃; the final cos Θ̃, sin Θ̃
+Bound. ``bound`` = max over cells of [Λ_n (max_i |E(s_i)| + ρ_n) + remainder + (1 + Λ_n) T(L) + M_1 (ρ_e + δ)]
++ T + U_min, where T ≤ 2⁻⁶⁰ is the truncation of the series used at the nodes, ρ_n the allowance for the node
+residuals (2⁻⁵³ for the float64 level e^{−s_i²}, 2⁻⁹⁰ Σ|c_ℓ| for the double-double evaluation, T, and M_1 C_a 2⁻⁵³
+because they are evaluated at the float64 Clenshaw value instead of the exact polynomial; C_a is the a-priori error
+bound of Clenshaw's recurrence, :func:`clenshaw_error`), and ρ_e the distance between the angle the sampler
+computes and Q̃(s): C_a 2⁻⁵³ plus q_1 (1.5 s_max + 8η) 2⁻⁵³ for computing s = √(−log U) (log and sqrt, ≤ 1.5 ulp)
+and ξ (≤ 4 roundings). The bound is for the law of the sampled angle Θ̃; the final cos Θ̃, sin Θ̃
 carry the usual ulp-level rounding of any trigonometric evaluation.
 """
 
@@ -71,7 +73,7 @@ from .compound_series import (
 from .dd import two_sum
 
 TABLE_TARGET = 2.5e-13
-U_MIN = 2.0**-44
+U_MIN = 2.0**-46
 S_MAX = math.sqrt(-math.log(U_MIN))
 N_DEGREE = 12
 SPLIT_BUDGET = 2.0**-50
@@ -362,30 +364,38 @@ def certify_cells(coef: np.ndarray, anchor: np.ndarray, c: np.ndarray, cdd: np.n
             coef_v = clenshaw(coef[cell], 0, n, xi[i])
             err, _ = residual_dd(c, cdd, nterms, ndd, rec, anchor[cell], coef_v, s)
             node_err = max(node_err, abs(err))
-        rho = _EPS + rho_c + trunc + mvals[1] * (clenshaw_error(a) + 8.0 * q[1] * S_MAX) * _EPS
+        rho_node = _EPS + rho_c + trunc + mvals[1] * c_err  # |E(s_i)| − computed residual
+        rho_eval = c_err + q[1] * (1.5 * S_MAX + 8.0 * eta) * _EPS  # |sampled Θ − Q̃(s)| between nodes
         s_a = cell * ds
         deriv = bell_bound(q, mvals, n + 1) + hermite_c * math.exp(-0.5 * s_a * s_a)
-        worst = max(worst, lam * (node_err + rho) + deriv * remainder_scale + (1.0 + lam) * t_split
-                    + mvals[1] * overlap)
+        worst = max(worst, lam * (node_err + rho_node) + deriv * remainder_scale + (1.0 + lam) * t_split
+                    + mvals[1] * (rho_eval + overlap))
         monotone = monotone and _increasing(a if anchor[cell] == 0.0 else -a, q[2], eta, n)
     return worst + trunc + U_MIN, monotone
 
 
 @njit(cache=True, nogil=True)
 def build_k_table(mdd: np.ndarray, bern: float, k: int, theta_max: float) -> tuple:
-    """(coef (ncell × (n+1)), anchor (ncell), bound) for the law of K jumps (one-jump eigenvalues ``mdd`` in
+    """(coef (ncell × (n+1)), anchor (ncell), bound, flip) for the law of K jumps (one-jump eigenvalues ``mdd`` in
     double-double, compound_series.eigenvalues_dd), cells refined until bound ≤ TABLE_TARGET and Q̃ is increasing.
+    ``flip``: the table holds the law of π − Θ (Legendre coefficients (−1)^ℓ c_ℓ, since P_ℓ(−x) = (−1)^ℓ P_ℓ(x)),
+    chosen when E[cos Θ] < 0 (h > π/2, odd K: mass near the antipode); the sampler then returns π − Θ̃, and the
+    Kolmogorov distance is the same.
 
     Returns empty arrays and bound = inf when no admissible table exists (series truncation or degree fails, or
     ``MAX_REFINE`` refinements do not reach the target)."""
     n = N_DEGREE
     cdd = jump_coefficients_dd(mdd, k)
+    flip = cdd[1, 0] < 0.0  # E[cos Θ] < 0: tabulate π − Θ, whose coefficients are (−1)^ℓ c_ℓ
+    if flip:
+        cdd[1::2] *= -1.0
+        theta_max = math.pi
     c = cdd[:, 0].copy()
     nterms, trunc = truncation(c, bern, k, TRUNC_BUDGET)
     lsplit, t_split = truncation(c, bern, k, SPLIT_BUDGET)
     mvals = derivative_bounds(c, lsplit, n + 1)
     if trunc > TRUNC_BUDGET or t_split > SPLIT_BUDGET:
-        return np.empty((0, n + 1)), np.empty(0), math.inf
+        return np.empty((0, n + 1)), np.empty(0), math.inf, flip
     rec = recurrence_dd(nterms + 1)
     ndd = dd_extent(c, nterms)
     ncell = 8
@@ -393,9 +403,9 @@ def build_k_table(mdd: np.ndarray, bern: float, k: int, theta_max: float) -> tup
         coef, anchor = build_cells(c, cdd, nterms, ndd, rec, theta_max, n, ncell)
         bound, monotone = certify_cells(coef, anchor, c, cdd, nterms, ndd, rec, mvals, trunc, t_split)
         if bound <= TABLE_TARGET and monotone:
-            return coef, anchor, bound
+            return coef, anchor, bound, flip
         grow = 1.25 if not bound > TABLE_TARGET else max(1.25, math.pow(bound / TABLE_TARGET, 1.0 / (n + 1)) * 1.1)
         if ncell == MAX_CELLS:
             break
         ncell = min(MAX_CELLS, int(math.ceil(ncell * min(grow, 4.0))))
-    return np.empty((0, n + 1)), np.empty(0), math.inf
+    return np.empty((0, n + 1)), np.empty(0), math.inf, flip
