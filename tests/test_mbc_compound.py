@@ -331,6 +331,21 @@ def test_goodness_of_fit_against_the_exact_cdf(kernel: str, h: float) -> None:
         assert stats.ks_2samp(a, b).pvalue > P_5SIGMA, k
 
 
+def test_reflected_tables_for_laws_near_the_antipode() -> None:
+    """h > π/2: odd-K laws sit near Θ = π and are tabulated as π − Θ; their draws fit the exact CDF and moments."""
+    h = 2.5
+    t = _tables("fixed", h)
+    meta = t.tab[int(t.tab[7]):].reshape(-1)[: 6 * t.table_ks.size].reshape(-1, 6)
+    flipped = t.table_ks[meta[:, 5] == 1.0]
+    assert flipped.size > 0 and np.all(flipped % 2 == 1)
+    assert t.bound <= 1e-12
+    m = eigenvalues_dd(KERNELS["fixed"], h, 4)[:, 0]
+    for k in (int(flipped[0]), int(flipped[0]) + 1):
+        x = _angles(t.tab, k, 43, 20_000)
+        assert stats.kstest(x, _cdf("fixed", h, k)).pvalue > P_5SIGMA, k
+        assert not _moments_ok(x, m**k), k
+
+
 def test_negative_control_wrong_k_is_rejected() -> None:
     t = _tables("fixed", 0.3)
     k = t.k_s + 5
