@@ -12,7 +12,8 @@ arcsine law; K = 3: a logarithmic singularity of the density at Θ = h and a jum
 series converge only algebraically: at h = 0.1, near Θ = h, the partial sums of F_3 still move by 2·10⁻⁵ between
 L = 6.4·10⁴ and 2·10⁵ terms. No table over (μ, U) of the compound law can therefore be built or checked to 10⁻¹²
 where those K carry weight (every μ ≲ 30). Instead the count K is drawn exactly
-(:func:`mbc_verify.mbc.poisson.poisson`, O(1) expected cost for every μ), and the angle given K comes from:
+(:func:`poisson_count`: inversion of one uniform for μ < 10, poisson.py's PTRS above; O(1) expected cost for
+every μ), and the angle given K comes from:
 
 1. K = 0: no jump (the atom at x = 1, probability e^{−μ}, exact). K = 1: one jump, the kernel's own angle law
    (:func:`mbc_verify.mbc.angles.draw_angle`: for the fixed kernel exactly (cos h, sin h), the atom at cos h).
@@ -43,7 +44,8 @@ as a table lookup, so call these from the loop over pairs and pass ``tab`` only.
 angle draw in ``benchmarks/test_bench_compound.py``.
 
 Random numbers (:mod:`mbc_verify.mbc.rng`): :func:`sample_composed` reads ``(key, counter), (key, counter + 1), …``
-and returns the next unused counter: the Poisson draw first (its own variable number of counters), then the
+and returns the next unused counter: the Poisson draw first (one counter for μ < 10, PTRS's variable number
+above), then the
 angle (K = 1: 1, as draw_angle; 2 ≤ K ≤ K_s: K − 1 uniforms for "fixed", 2K − 1 for "rayleigh"; a table: 1; two
 tables: 3; uniform regime: 1), then the azimuth about û₀ (1, :func:`mbc_verify.mbc.angles.draw_azimuth`, where the
 ``biased_azimuth`` mutant acts). Everything is a pure function of (key, counter) and the tables: bitwise
@@ -130,12 +132,13 @@ def compose_steps(kernel: int, h: float, k: int, key: np.uint64, counter: np.uin
     """(cos Θ, sin Θ, next counter) of K ≥ 1 composed jumps, exactly (module docstring, regime 2)."""
     c = np.uint64(counter)
     one = np.uint64(1)
-    sa, ca = _step_half(kernel, h, key, c)
+    sa, ca = _step_half(kernel, h, key, c)  # the first jump: Θ = θ₁
+    sb, cb = sa, ca  # the fixed kernel's every jump
     if kernel != 0:
         c += one
     for _ in range(k - 1):
-        sb, cb = _step_half(kernel, h, key, c)
         if kernel != 0:
+            sb, cb = _step_half(kernel, h, key, c)
             c += one
         w = math.sin(_PI * uniform(key, c))
         c += one
@@ -153,21 +156,30 @@ def compose_two(theta_a: float, theta_b: float, u: float) -> tuple:
 
 
 @njit(cache=True)
-def composed_angle(tab: np.ndarray, k: np.int64, key: np.uint64, counter: np.uint64) -> tuple:
-    """(cos Θ, sin Θ, next counter) of the composed angle of K ≥ 1 jumps (regimes 1–5 of the module docstring)."""
-    kernel = int(tab[_KERNEL])
-    h = tab[_H]
-    k_s, k1, k_uniform = int(tab[_KS]), int(tab[_K1]), int(tab[_KU])
+def scalar_angle(kernel: int, h: float, k: np.int64, k_s: int, k_uniform: int, key: np.uint64,
+                 counter: np.uint64) -> tuple:
+    """(done, cos Θ, sin Θ, next counter) for the regimes without tables: K ≥ k_uniform (uniform), K = 1 (one jump),
+    2 ≤ K ≤ K_s (composition); done = False (nothing drawn) when K needs the tables."""
     c = np.uint64(counter)
     one = np.uint64(1)
     if k >= k_uniform:
         x = 2.0 * uniform(key, c) - 1.0
-        return x, math.sqrt((1.0 - x) * (1.0 + x)), c + one
+        return True, x, math.sqrt((1.0 - x) * (1.0 + x)), c + one
     if k == 1:
         cos_t, sin_t = draw_angle(kernel, h, key, c)
-        return cos_t, sin_t, c + one
+        return True, cos_t, sin_t, c + one
     if k <= k_s:
-        return compose_steps(kernel, h, k, key, c)
+        cos_t, sin_t, c = compose_steps(kernel, h, k, key, c)
+        return True, cos_t, sin_t, c
+    return False, 1.0, 0.0, c
+
+
+@njit(cache=True)
+def table_angle(tab: np.ndarray, k: np.int64, key: np.uint64, counter: np.uint64) -> tuple:
+    """(cos Θ, sin Θ, next counter) for K_s < K < k_uniform: one table draw, or two composed (regimes 3–4)."""
+    k_s, k1 = int(tab[_KS]), int(tab[_K1])
+    c = np.uint64(counter)
+    one = np.uint64(1)
     small = int(tab[_OFF_SMALL])
     if k <= k_s + k1:
         theta = table_theta(tab, int(tab[small + k]), uniform(key, c))
@@ -180,12 +192,41 @@ def composed_angle(tab: np.ndarray, k: np.int64, key: np.uint64, counter: np.uin
 
 
 @njit(cache=True, inline="always")
+def composed_angle(tab: np.ndarray, k: np.int64, key: np.uint64, counter: np.uint64) -> tuple:
+    """(cos Θ, sin Θ, next counter) of the composed angle of K ≥ 1 jumps (regimes 1–5 of the module docstring).
+
+    Inlined: the header is read in the caller and ``tab`` crosses a call (an atomic reference count, ~12 ns) only
+    for the table regimes."""
+    done, cos_t, sin_t, c = scalar_angle(int(tab[_KERNEL]), tab[_H], k, int(tab[_KS]), int(tab[_KU]), key, counter)
+    if not done:
+        cos_t, sin_t, c = table_angle(tab, k, key, c)
+    return cos_t, sin_t, c
+
+
+@njit(cache=True)
+def poisson_count(mu: float, key: np.uint64, counter: np.uint64) -> tuple:
+    """(K, next counter), K ~ Poisson(μ): for μ < 10 by inversion of one uniform U (the least K with
+    U ≤ Σ_{j≤K} e^{−μ} μ^j/j!, the pmf by its recurrence; one counter); otherwise poisson.py (PTRS, exact)."""
+    if not mu < 10.0:
+        return poisson(mu, key, counter)
+    u = uniform(key, np.uint64(counter))
+    p = math.exp(-mu)
+    cdf = p
+    k = 0
+    while u > cdf and k < 200:  # P(K > 200 | μ < 10) < 10⁻¹⁵⁰: the cap is never met in exact arithmetic
+        k += 1
+        p *= mu / k
+        cdf += p
+    return np.int64(k), np.uint64(counter) + np.uint64(1)
+
+
+@njit(cache=True, inline="always")
 def sample_composed(tab: np.ndarray, mu: float, key: np.uint64, counter: np.uint64, mutant: int) -> tuple:
     """(K, cos Θ, sin Θ, cos φ, sin φ, next counter): K ~ Poisson(μ) and the composed rotation of the K jumps,
     Θ its angle and φ its azimuth about û₀ (uniform; ``biased_azimuth`` mutant through draw_azimuth). K = 0 gives
     Θ = 0 and uses only the Poisson counters. Inlined into the caller, so that a pair without jumps costs one
     Poisson draw and no call carrying ``tab``."""
-    k, c = poisson(mu, key, counter)
+    k, c = poisson_count(mu, key, counter)
     cos_t, sin_t, cos_p, sin_p = 1.0, 0.0, 1.0, 0.0
     if k > 0:
         cos_t, sin_t, c = composed_angle(tab, k, key, c)
