@@ -1,4 +1,4 @@
-"""Per-pair cost of the compound sampler against Takizuka–Abe's angle draw and the composite path, same run.
+"""Per-pair cost of the compound sampler against Takizuka–Abe's angle draw, same run.
 
     NUMBA_NUM_THREADS=1 python -m pytest benchmarks/test_bench_compound.py --benchmark-enable -s
 
@@ -11,10 +11,10 @@ mean anything):
 - draw only: ``ta`` = ta_angle + draw_azimuth; ``compound`` = sample_composed (Poisson draw, composed angle and
   azimuth);
 - full pair update (the rotation applied to a 2-particle state): ``ta_update`` = the draw + jump_pair;
-  ``compound_update`` = pair_update; ``composite_update`` = poisson + composite.composed_jump (today's path).
+  ``compound_update`` = pair_update.
 
 Printed and stored in ``extra_info``: ns per pair and the ratios compound/ta and compound_update/ta_update,
-composite_update/compound_update. No timed assertion. Table build time per (kernel, h) is reported too.
+No timed assertion. Table build time per (kernel, h) is reported too.
 """
 
 from __future__ import annotations
@@ -26,18 +26,16 @@ import numpy as np
 import pytest
 from numba import njit
 
-from benchmarks.baselines.pairwise import pairing_factor
-from benchmarks.baselines.takizuka_abe import ta_angle
+from mbc_verify.baselines.takizuka_abe import ta_angle
 from mbc_verify.mbc.angles import draw_azimuth
-from mbc_verify.mbc.composite import composed_jump, composite_table
 from mbc_verify.mbc.compound import pair_update, sample_composed
 from mbc_verify.mbc.compound_build import build_tables
-from mbc_verify.mbc.fast import mean_factor
 from mbc_verify.mbc.initial import sample_initial
 from mbc_verify.mbc.kernel import jump_pair, norm3
-from mbc_verify.mbc.poisson import poisson
+from mbc_verify.mbc.matching import mean_factor, pairing_factor
 from mbc_verify.mbc.rates import speed_factor
 from mbc_verify.mbc.rng import stream_key, substream
+from mbc_verify.mutants import NO_DEFECT
 
 GAMMA, N_SYSTEM, PAIRS = -3.0, 50_000, 200_000
 
@@ -49,7 +47,7 @@ def _ta_draws(tau: np.ndarray, seed: int) -> float:
     for p in range(tau.size):
         key = substream(base, np.uint64(p))
         ct, st = ta_angle(tau[p], key, np.uint64(0))
-        cp, sp = draw_azimuth(key, np.uint64(3), 0)
+        cp, sp = draw_azimuth(key, np.uint64(3), NO_DEFECT)
         acc += ct + st * cp + sp
     return acc
 
@@ -59,7 +57,7 @@ def _compound_draws(mu: np.ndarray, tab: np.ndarray, seed: int) -> float:
     acc = 0.0
     base = stream_key(np.uint64(seed), np.uint64(0))
     for p in range(mu.size):
-        _, ct, st, cp, sp, _ = sample_composed(tab, mu[p], substream(base, np.uint64(p)), np.uint64(0), 0)
+        _, ct, st, cp, sp, _ = sample_composed(tab, mu[p], substream(base, np.uint64(p)), np.uint64(0), NO_DEFECT)
         acc += ct + st * cp + sp
     return acc
 
@@ -70,24 +68,15 @@ def _ta_updates(v: np.ndarray, tau: np.ndarray, seed: int) -> None:
     for p in range(tau.size):
         key = substream(base, np.uint64(p))
         ct, st = ta_angle(tau[p], key, np.uint64(0))
-        cp, sp = draw_azimuth(key, np.uint64(3), 0)
-        jump_pair(v, 2 * p, 2 * p + 1, ct, st, cp, sp, 0)
+        cp, sp = draw_azimuth(key, np.uint64(3), NO_DEFECT)
+        jump_pair(v, 2 * p, 2 * p + 1, ct, st, cp, sp, NO_DEFECT)
 
 
 @njit(cache=True)
 def _compound_updates(v: np.ndarray, mu: np.ndarray, tab: np.ndarray, seed: int) -> None:
     base = stream_key(np.uint64(seed), np.uint64(0))
     for p in range(mu.size):
-        pair_update(v, 2 * p, 2 * p + 1, mu[p], tab, substream(base, np.uint64(p)), 0)
-
-
-@njit(cache=True)
-def _composite_updates(v: np.ndarray, mu: np.ndarray, h: float, m, smax, k_uniform, seed: int) -> None:
-    base = stream_key(np.uint64(seed), np.uint64(0))
-    for p in range(mu.size):
-        key = substream(base, np.uint64(p))
-        k, c = poisson(mu[p], key, np.uint64(0))
-        composed_jump(v, 2 * p, 2 * p + 1, k, 0, h, m, smax, k_uniform, key, c, 0)
+        pair_update(v, 2 * p, 2 * p + 1, mu[p], tab, substream(base, np.uint64(p)), NO_DEFECT)
 
 
 @njit(cache=True)
@@ -115,13 +104,12 @@ def _interleaved_best(runs: dict, repeats: int = 7) -> dict:
 def test_compound_cost_ratios(benchmark, h: float, dt: float) -> None:
     v0 = sample_initial("maxwellian", 2 * PAIRS, 3)
     r = _pair_speeds(v0)
-    speed = np.array([speed_factor(x, GAMMA, 0) for x in r])
-    mu = dt * mean_factor(N_SYSTEM, h, 0, 0) * speed
+    speed = np.array([speed_factor(x, GAMMA, NO_DEFECT) for x in r])
+    mu = dt * mean_factor(N_SYSTEM, h, 0, NO_DEFECT) * speed
     tau = dt * pairing_factor(N_SYSTEM) * speed
     start = time.perf_counter()
     t = build_tables(0, h)
     build = time.perf_counter() - start
-    m, smax, k_uniform = composite_table(0, h)
     old = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
@@ -130,7 +118,6 @@ def test_compound_cost_ratios(benchmark, h: float, dt: float) -> None:
             "compound": lambda: _compound_draws(mu, t.tab, 1),
             "ta_update": lambda: _ta_updates(v0.copy(), tau, 1),
             "compound_update": lambda: _compound_updates(v0.copy(), mu, t.tab, 1),
-            "composite_update": lambda: _composite_updates(v0.copy(), mu, h, m, smax, k_uniform, 1),
         }
         runs["copy"] = lambda: v0.copy()  # subtracted from the update runs
         for fn in runs.values():
@@ -142,8 +129,7 @@ def test_compound_cost_ratios(benchmark, h: float, dt: float) -> None:
     finally:
         numba.set_num_threads(old)
     ratios = {"compound/ta": ns["compound"] / ns["ta"],
-              "compound_update/ta_update": ns["compound_update"] / ns["ta_update"],
-              "composite_update/compound_update": ns["composite_update"] / ns["compound_update"]}
+              "compound_update/ta_update": ns["compound_update"] / ns["ta_update"]}
     benchmark.extra_info.update({"h": h, "dt": dt, "ns_per_pair": ns, "ratios": ratios, "build_s": build,
                                  "mean_mu": float(mu.mean()), "median_mu": float(np.median(mu))})
     print(f"\nh={h} dt={dt} median mu={np.median(mu):.3g}: "

@@ -2,7 +2,8 @@
 
 :meth:`RunSpec.build` checks every bound once, before any work, and raises
 :class:`~mbc_verify.validation.ArgumentError` naming the API argument (the CLI turns it into the flag the user
-typed): γ ∈ [−3, 1]; for the MBC engines 0 < h < π inside the range where the fast engine's tables fit in memory;
+typed): γ ∈ [−3, 1]; for the MBC engines 0 < h < π, inside the range where the fast engine's certified tables fit
+in memory (:func:`mbc_verify.mbc.compound_build.practical`);
 N ≥ 2 and small enough for the available memory; t_end > 0; Δt > 0 with t_end/Δt within the step counter;
 the number of snapshots within memory; the seed; the kernel, the engine and the planted defect; initial data
 whose state is finite in float64. A run whose result is not finite raises :class:`NonFiniteResult` (the CLI exits
@@ -45,8 +46,6 @@ EXACT_MAX_N = 4096
 """Largest N for the exact engine (its N × N rate matrix then takes 128 MiB per thread)."""
 MAX_STEPS = 2**53
 """Largest number of time steps of one run: t_end/Δt must stay an exact float64 integer."""
-MAX_TABLE_TERMS = 2**20
-"""Largest composed-jump table of the fast engine (8 MiB per array); it grows like 1/sin h."""
 MAX_SNAPSHOTS = 10**7
 BYTES_PER_PARTICLE = 32
 """Velocities (24 bytes) and the matching state (8 bytes) of one particle."""
@@ -151,13 +150,9 @@ def _grazing(engine: str, h: float | None, kernel: str) -> float | None:
         raise ArgumentError("h", f"h: the {engine} engine needs the grazing parameter h in (0, pi)")
     x = check_grazing(h)
     if engine == "fast":
-        from .mbc.composite import bernstein_constant, table_size
+        from .mbc.compound_build import check_practical
 
-        terms = table_size(bernstein_constant(KERNELS.get(kernel, 0), x))
-        if terms > MAX_TABLE_TERMS:
-            raise ArgumentError("h", f"h: {x!r} is outside the fast engine's practical range (its composed-jump "
-                                     f"table would need {terms} terms, more than {MAX_TABLE_TERMS}; it grows like "
-                                     f"1/sin h): use h in about [2e-5, pi - 2e-5]")
+        check_practical(KERNELS.get(kernel, 0), x, "h")
     return x
 
 

@@ -1,4 +1,4 @@
-"""The compound-Poisson pair update of mbc_verify.mbc.compound and its certified tables (fast engine, SPEC §3).
+"""The compound-Poisson pair update of mbc_verify.mbc.compound and its certified tables (fast engine, docs/spec.md §3).
 
 - The certificate: each table's bound ≤ 2.5·10⁻¹³ and the sampler's ≤ 10⁻¹², and the bound holds against the exact
   series: |S(Θ̃(U)) − U| evaluated in double-double at random U (and at the U of every node neighbourhood) stays below
@@ -55,6 +55,7 @@ from mbc_verify.mbc.compound_table import (
 from mbc_verify.mbc.dd import dd_cos_sin, dd_exp, two_sum
 from mbc_verify.mbc.kernel import rotate
 from mbc_verify.mbc.rng import stream_key, substream, uniform
+from mbc_verify.mutants import NO_DEFECT
 
 P_5SIGMA = 5.7e-7
 ROUND_OFF = 1e-13
@@ -84,7 +85,7 @@ def _compound(tab, mu: float, seed: int, n: int) -> tuple:
     xs = np.empty(n)
     base = stream_key(np.uint64(seed), np.uint64(1))
     for s in range(n):
-        k, ct, _, _, _, _ = sample_composed(tab, mu, substream(base, np.uint64(s)), np.uint64(0), 0)
+        k, ct, _, _, _, _ = sample_composed(tab, mu, substream(base, np.uint64(s)), np.uint64(0), NO_DEFECT)
         ks[s] = k
         xs[s] = ct
     return ks, xs
@@ -100,7 +101,7 @@ def _vector_composition(kernel: int, h: float, k: int, seed: int, n: int) -> np.
         wx, wy, wz = 0.0, 0.0, 1.0
         for q in range(k):
             ct, st_ = draw_angle(kernel, h, key, np.uint64(2 * q))
-            cp, sp = draw_azimuth(key, np.uint64(2 * q + 1), 0)
+            cp, sp = draw_azimuth(key, np.uint64(2 * q + 1), NO_DEFECT)
             wx, wy, wz = rotate(wx, wy, wz, ct, st_, cp, sp)
         out[s] = wz / math.sqrt(wx * wx + wy * wy + wz * wz)
     return out
@@ -116,7 +117,7 @@ def _cdf(kernel: str, h: float, k: int):
 
 @njit(cache=True)
 def _one_draw(tab, mu: float, key: np.uint64) -> tuple:
-    return sample_composed(tab, mu, key, np.uint64(0), 0)
+    return sample_composed(tab, mu, key, np.uint64(0), NO_DEFECT)
 
 
 @njit(cache=True)
@@ -366,7 +367,7 @@ def _pair_runs(tab, mu: float, steps: int, seed: int, n: int) -> np.ndarray:
         v[1] = 0.7 - 0.5 * u0
         rkey = substream(base, np.uint64(rep))
         for s in range(steps):
-            pair_update(v, 0, 1, mu, tab, substream(rkey, np.uint64(s)), 0)
+            pair_update(v, 0, 1, mu, tab, substream(rkey, np.uint64(s)), NO_DEFECT)
         out[rep] = np.sum((v[0] - v[1]) * u0) / (r * r)
     return out
 
@@ -387,7 +388,7 @@ def _parallel_updates(v, mus, tab, seed: int) -> np.ndarray:
     ks = np.empty(mus.size, dtype=np.int64)
     base = stream_key(np.uint64(seed), np.uint64(0))
     for p in prange(mus.size):
-        ks[p] = pair_update(v, 2 * p, 2 * p + 1, mus[p], tab, substream(base, np.uint64(p)), 0)
+        ks[p] = pair_update(v, 2 * p, 2 * p + 1, mus[p], tab, substream(base, np.uint64(p)), NO_DEFECT)
     return ks
 
 
@@ -396,7 +397,7 @@ def _serial_updates(v, mus, tab, seed: int) -> np.ndarray:
     ks = np.empty(mus.size, dtype=np.int64)
     base = stream_key(np.uint64(seed), np.uint64(0))
     for p in range(mus.size):
-        ks[p] = pair_update(v, 2 * p, 2 * p + 1, mus[p], tab, substream(base, np.uint64(p)), 0)
+        ks[p] = pair_update(v, 2 * p, 2 * p + 1, mus[p], tab, substream(base, np.uint64(p)), NO_DEFECT)
     return ks
 
 

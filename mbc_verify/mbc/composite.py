@@ -12,29 +12,21 @@ with the eigenvalues m_ℓ^K: the angle Θ between û₀ and û_K has, for x = c
 and, given Θ, the azimuth of û_K around û₀ is uniform (the law is invariant under rotations about û₀). Hence
 E[P_ℓ(û₀·û_K)] = m_ℓ^K, the identity the tests check.
 
-Three regimes (``K`` is the Poisson number of jumps of the pair in one step):
+What this module provides (the fast engine's own sampler is :mod:`mbc_verify.mbc.compound`, which builds its
+certified tables from these pieces):
 
-1. ``K ≤ K_DIRECT`` (= 32): the K jumps are composed one by one (cost ≤ 32 rotations) — exact by definition.
-2. ``K_DIRECT < K < k_uniform``: cos Θ is drawn by inverse CDF, F_K(x) = U, solved by safeguarded Newton
-   (bisection fallback; stops at float64 resolution) on the truncated series. Truncation and its bound:
-   the Bernstein inequality |P_ℓ(cos θ)| ≤ (2/(π ℓ sin θ))^{1/2} (Szegő, *Orthogonal Polynomials*, Thm 7.3.3)
-   gives |m_ℓ| ≤ (B/ℓ)^{1/2} with B = 2/(π sin h) for the fixed kernel (B = (2/π) E[(sin θ)^{-1/2}]² for an angle
-   law). Since |∫_{-1}^x P_ℓ| = |P_{ℓ+1} − P_{ℓ−1}|/(2ℓ+1) ≤ 2/(2ℓ+1), dropping term ℓ changes F_K by at most
-   |m_ℓ|^K. The table keeps ℓ ≤ L_cap, the least L ≥ 2B with L (B/L)^{s}/(s−1) ≤ 2⁻⁶⁰, s = (K_DIRECT+1)/2
-   (the integral bound of Σ_{ℓ>L} (B/ℓ)^{K/2}, non-increasing in K), and for a given K sums only ℓ ≤ L(K), the
-   last ℓ whose suffix maximum max_{ℓ'≥ℓ}|m_ℓ'| is ≥ τ^{1/K}, τ = 2⁻⁶⁰/L_cap (found by binary search), so the
-   dropped in-table terms add at most L_cap τ = 2⁻⁶⁰. Total: sup_x |F_K^{trunc} − F_K| ≤ 2⁻⁵⁹, below the
-   2⁻⁵³ resolution of the uniform U that inverse-CDF sampling feeds in.
-3. ``K ≥ k_uniform``: û_K is uniform on the sphere (cos Θ = 2U − 1, uniform azimuth). k_uniform is the least
-   K ≥ 3 with S(K) = Σ_{ℓ=1}^{L_cap} |m_ℓ|^K + L_cap (B/L_cap)^{K/2}/(K/2 − 1) ≤ 2⁻⁵³; S(K) bounds
-   sup_x |F_K(x) − (1+x)/2|, so the true law and the uniform law differ by less than one step of the
-   53-bit uniform that would drive any float64 inverse-CDF sampler: the switch is exact to float64 resolution.
-   Then K's exact value no longer matters, only whether K ≥ k_uniform; the fast engine uses this to stay
-   stable for Coulomb pairs with tiny |u| (huge Poisson means).
-
-When k_uniform ≤ K_DIRECT (large h) regime 2 is empty. The switch points are checked by
-``tests/test_mbc_composite.py`` (Legendre moments m_ℓ^K within 5σ on both sides of each switch, and a
-goodness-of-fit test in the uniform regime).
+- the one-jump eigenvalues' Bernstein bound |m_ℓ| ≤ (B/ℓ)^{1/2}, B = 2/(π sin h) for the fixed kernel
+  (B = (2/π) E[(sin θ)^{-1/2}]² for an angle law), from Bernstein's inequality |P_ℓ(cos θ)| ≤ (2/(π ℓ sin θ))^{1/2}
+  (Szegő, *Orthogonal Polynomials*, Thm 7.3.3);
+- the truncation of the series: since |∫_{-1}^x P_ℓ| = |P_{ℓ+1} − P_{ℓ−1}|/(2ℓ+1) ≤ 2/(2ℓ+1), dropping term ℓ
+  changes F_K by at most |m_ℓ|^K; the table keeps ℓ ≤ L_cap, the least L ≥ 2B with L (B/L)^{s}/(s−1) ≤ 2⁻⁶⁰,
+  s = (K_DIRECT+1)/2 (the integral bound of Σ_{ℓ>L} (B/ℓ)^{K/2}, non-increasing in K), and for a given K sums only
+  ℓ ≤ L(K), the last ℓ whose suffix maximum max_{ℓ'≥ℓ}|m_ℓ'| is ≥ τ^{1/K}, τ = 2⁻⁶⁰/L_cap (found by binary
+  search), so the dropped in-table terms add at most L_cap τ = 2⁻⁶⁰: sup_x |F_K^{trunc} − F_K| ≤ 2⁻⁵⁹;
+- the uniform threshold k_uniform, the least K ≥ 3 with S(K) = Σ_{ℓ=1}^{L_cap} |m_ℓ|^K + L_cap (B/L_cap)^{K/2}/(K/2 − 1)
+  ≤ 2⁻⁵³: S(K) bounds sup_x |F_K(x) − (1+x)/2|, so beyond it the law is uniform to float64 resolution;
+- :func:`sample_cos_series`: cos Θ with F_K(cos Θ) = U by safeguarded Newton on the truncated series (used by the
+  spherical-Brownian-motion baseline, whose heat-kernel series has the same form).
 """
 
 from __future__ import annotations
@@ -45,10 +37,7 @@ import numpy as np
 from numba import njit
 
 from ..legendre import next_legendre
-from ..mutants import Defect
-from .angles import draw_angle, draw_azimuth, legendre_means
-from .kernel import frame, jump_pair, rotate
-from .rng import uniform
+from .angles import legendre_means
 
 K_DIRECT = 32
 TAIL_BUDGET = 2.0**-60
@@ -232,48 +221,3 @@ def composite_table(kernel: int, h: float) -> tuple:
     bern = bernstein_constant(kernel, h)
     m = legendre_means(kernel, h, table_size(bern))
     return m, suffix_max(m), uniform_threshold(m, bern)
-
-
-@njit(cache=True)
-def composed_jump(v: np.ndarray, i: int, j: int, k: np.int64, kernel: int, h: float, m: np.ndarray,
-                  smax: np.ndarray, k_uniform: np.int64, key: np.uint64, counter: np.uint64, defect: Defect) -> None:
-    """Apply K jumps to the pair (i, j) at once, in O(1) whatever K (regimes 1–3 of the module docstring).
-
-    Uniforms come from ``(key, counter), (key, counter + 1), …``. The state is written by one call of
-    :func:`mbc_verify.mbc.kernel.jump_pair` with the composed rotation expressed in the frame of û₀ (so the centre
-    of mass is rounded once per step, not once per jump, and the ``one_sided_rotation`` mutant acts as in the
-    exact engine). ``AZIMUTH_BIAS`` acts through :func:`draw_azimuth` in every regime.
-    """
-    if k <= 0:
-        return
-    one = np.uint64(1)
-    c = np.uint64(counter)
-    if k >= k_uniform or k > K_DIRECT:
-        u = uniform(key, c)
-        x = 2.0 * u - 1.0 if k >= k_uniform else sample_cos_series(m, smax, k, u)
-        cos_p, sin_p = draw_azimuth(key, c + one, defect)
-        jump_pair(v, i, j, x, math.sqrt((1.0 - x) * (1.0 + x)), cos_p, sin_p, defect)
-        return
-    if k == 1:
-        cos_t, sin_t = draw_angle(kernel, h, key, c)
-        cos_p, sin_p = draw_azimuth(key, c + one, defect)
-        jump_pair(v, i, j, cos_t, sin_t, cos_p, sin_p, defect)
-        return
-    r, nx, ny, nz, e1x, e1y, e1z, e2x, e2y, e2z = frame(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1], v[i, 2] - v[j, 2])
-    if r == 0.0:
-        return
-    wx, wy, wz = nx, ny, nz
-    for _ in range(k):
-        cos_t, sin_t = draw_angle(kernel, h, key, c)
-        cos_p, sin_p = draw_azimuth(key, c + one, defect)
-        c += np.uint64(2)
-        wx, wy, wz = rotate(wx, wy, wz, cos_t, sin_t, cos_p, sin_p)
-    x = wx * nx + wy * ny + wz * nz
-    a = wx * e1x + wy * e1y + wz * e1z
-    b = wx * e2x + wy * e2y + wz * e2z
-    s = math.sqrt(a * a + b * b)
-    norm = math.sqrt(x * x + s * s)
-    if s > 0.0:
-        jump_pair(v, i, j, x / norm, s / norm, a / s, b / s, defect)
-    else:
-        jump_pair(v, i, j, x / norm, 0.0, 1.0, 0.0, defect)

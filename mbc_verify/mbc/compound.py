@@ -59,6 +59,7 @@ import math
 import numpy as np
 from numba import njit
 
+from ..mutants import Defect
 from .angles import _rayleigh_mass, draw_angle, draw_azimuth
 from .compound_build import (
     _H,
@@ -221,26 +222,27 @@ def poisson_count(mu: float, key: np.uint64, counter: np.uint64) -> tuple:
 
 
 @njit(cache=True, inline="always")
-def sample_composed(tab: np.ndarray, mu: float, key: np.uint64, counter: np.uint64, mutant: int) -> tuple:
+def sample_composed(tab: np.ndarray, mu: float, key: np.uint64, counter: np.uint64, defect: Defect) -> tuple:
     """(K, cos Θ, sin Θ, cos φ, sin φ, next counter): K ~ Poisson(μ) and the composed rotation of the K jumps,
-    Θ its angle and φ its azimuth about û₀ (uniform; ``biased_azimuth`` mutant through draw_azimuth). K = 0 gives
+    Θ its angle and φ its azimuth about û₀ (uniform; the ``AZIMUTH_BIAS`` defect acts through draw_azimuth). K = 0 gives
     Θ = 0 and uses only the Poisson counters. Inlined into the caller, so that a pair without jumps costs one
     Poisson draw and no call carrying ``tab``."""
     k, c = poisson_count(mu, key, counter)
     cos_t, sin_t, cos_p, sin_p = 1.0, 0.0, 1.0, 0.0
     if k > 0:
         cos_t, sin_t, c = composed_angle(tab, k, key, c)
-        cos_p, sin_p = draw_azimuth(key, c, mutant)
+        cos_p, sin_p = draw_azimuth(key, c, defect)
         c += np.uint64(1)
     return k, cos_t, sin_t, cos_p, sin_p, c
 
 
 @njit(cache=True, inline="always")
-def pair_update(v: np.ndarray, i: int, j: int, mu: float, tab: np.ndarray, key: np.uint64, mutant: int) -> np.int64:
+def pair_update(v: np.ndarray, i: int, j: int, mu: float, tab: np.ndarray, key: np.uint64,
+                defect: Defect) -> np.int64:
     """One step of the pair (i, j) with Poisson mean μ: draw (K, Θ, φ) from counters 0, 1, … of ``key`` and apply the
-    composed rotation with one :func:`jump_pair` call (centre of mass kept, mutants as in jump_pair); returns K.
+    composed rotation with one :func:`jump_pair` call (centre of mass kept, defects as in jump_pair); returns K.
     Inlined into the caller (see :func:`sample_composed`); call it directly from the loop over pairs."""
-    k, cos_t, sin_t, cos_p, sin_p, _ = sample_composed(tab, mu, key, np.uint64(0), mutant)
+    k, cos_t, sin_t, cos_p, sin_p, _ = sample_composed(tab, mu, key, np.uint64(0), defect)
     if k > 0:
-        jump_pair(v, i, j, cos_t, sin_t, cos_p, sin_p, mutant)
+        jump_pair(v, i, j, cos_t, sin_t, cos_p, sin_p, defect)
     return k

@@ -4,8 +4,9 @@ Coulomb included.
 The step is the matched-pair step of :mod:`mbc_verify.mbc.matching` with the MBC pair law: in each step of a
 uniformly random perfect matching, pair p makes K_p ~ Poisson(μ_p) jumps, μ_p = τ (2/N) λ_h(|u_p|) / π_N with |u|
 frozen at its value at the start of the step (|u| is invariant under the pair's own jumps, and the pair's
-particles meet nobody else in this step), applied at once by :func:`mbc_verify.mbc.composite.composed_jump` in
-O(1) whatever K_p. Particle i's expected number of jumps per step is Σ_{j≠i} τ R_h(u_ij), its MBC total rate
+particles meet nobody else in this step); K_p and the composed rotation are drawn from their exact law
+(:mod:`mbc_verify.mbc.compound`: certified tables, Kolmogorov error ≤ 10⁻¹²) and applied as ONE rotation. Particle i's
+expected number of jumps per step is Σ_{j≠i} τ R_h(u_ij), its MBC total rate
 times τ. For N = 2 the matching is the pair itself, μ = τ λ_h, and since |u| is constant the engine is exact
 (K over the steps adds up to Poisson(λ_h t)). For N > 2 the one-partner-per-step constraint gives a bias at fixed
 t (first-order splitting: the O(τ²) term of one step is E_match[(Σ_p μ_p(K_p − I))²]/2, not τ² L²/2): O(Δt) for
@@ -16,13 +17,13 @@ of the traceless second moment).
 Coulomb stability: the pair rate is capped at r^γ ≤ 1e250 (:mod:`mbc_verify.mbc.rates`), the Poisson sampler is
 O(1) and finite for every mean (:mod:`mbc_verify.mbc.poisson`), and a pair whose K reaches the uniform threshold
 is re-randomised uniformly on its sphere (exact to float64 resolution, :mod:`mbc_verify.mbc.composite`).
+Cost per pair and step: one Poisson draw, and for K ≥ 1 the composed angle (K − 1 scalar steps below the tables'
+first K, one or two table draws above, :mod:`mbc_verify.mbc.compound`), an azimuth and one rotation.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from .composite import composite_table
+from .compound_build import build_tables
 from .matching import OP_MBC, PairLaw
 
 DEFAULT_DT = 1e-3
@@ -45,13 +46,7 @@ below the Monte Carlo error of the default ensemble sizes (se ≈ 0.01 for 600 r
 """
 
 
-@lru_cache(maxsize=32)
-def _table(kernel: int, h: float) -> tuple:
-    return composite_table(kernel, h)
-
-
 def fast_law(gamma: float, h: float, kernel: int) -> PairLaw:
-    """The MBC :class:`~mbc_verify.mbc.matching.PairLaw`: the composed-jump table of (kernel, h), built once and
-    cached in this process."""
-    m, smax, k_uniform = _table(kernel, h)
-    return PairLaw(OP_MBC, gamma, h, kernel, m, smax, k_uniform)
+    """The MBC :class:`~mbc_verify.mbc.matching.PairLaw`: the certified compound-jump tables of (kernel, h)
+    (:func:`mbc_verify.mbc.compound_build.build_tables`, built once and cached in this process)."""
+    return PairLaw(OP_MBC, gamma, h, kernel, build_tables(kernel, h).tab)

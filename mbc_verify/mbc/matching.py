@@ -14,8 +14,9 @@ for even N, 1/N for odd N). The Landau master generator (docs/spec.md §2) is L_
 the MBC generator Σ_{i<j} (2/N) λ_h(|u_ij|) (K_ij − I). One step's first-order term equals τ times the generator
 exactly when each matched pair gets the pair's rate divided by π_N:
 
-- MBC (``OP_MBC``): K_p ~ Poisson(μ_p) jumps, μ_p = τ (2/N) λ_h(|u_p|) / π_N (:func:`mbc_verify.mbc.fast.mean_factor`),
-  applied at once by :func:`mbc_verify.mbc.composite.composed_jump` in O(1) whatever K_p; for N = 2 this is exact.
+- MBC (``OP_MBC``): K_p ~ Poisson(μ_p) jumps, μ_p = τ (2/N) λ_h(|u_p|) / π_N (:func:`mean_factor`), their
+  composed rotation drawn from its exact law and applied as one rotation by :func:`mbc_verify.mbc.compound.pair_update`
+  (Kolmogorov error of the angle law ≤ 10⁻¹², certified); for N = 2 this is exact.
 - the baselines: the pair's direction diffuses for the time τ_p = τ |u_p|^γ (2/N)/π_N = τ |u_p|^γ (N − 1)/⌊N/2⌋
   (:func:`pairing_factor`), by one deflection drawn from the method's angle law: Takizuka–Abe
   (:mod:`mbc_verify.baselines.takizuka_abe`), Nanbu (:mod:`~mbc_verify.baselines.nanbu`), pairwise spherical
@@ -52,9 +53,8 @@ from ..baselines.spherical_bm import sbm_angle
 from ..baselines.takizuka_abe import ta_angle
 from ..mutants import FROZEN_PARTNERS, NO_DEFECT, Defect
 from .angles import draw_azimuth
-from .composite import composed_jump
+from .compound import pair_update as compound_update
 from .kernel import jump_pair, norm3
-from .poisson import poisson
 from .rates import prefactor, speed_factor
 from .rng import stream_key, substream, uniform
 
@@ -77,16 +77,14 @@ _EMPTY = np.zeros(1)
 
 
 class PairLaw(NamedTuple):
-    """What a matched pair does in a step: the operator code, γ, and for MBC h, the kernel code and the composed-
-    jump table (m, smax, k_uniform) of :func:`mbc_verify.mbc.composite.composite_table` (empty for the baselines)."""
+    """What a matched pair does in a step: the operator code, γ, and for MBC h, the kernel code and the packed
+    compound-jump tables ``tab`` of :func:`mbc_verify.mbc.compound_build.build_tables` (empty for the baselines)."""
 
     op: int
     gamma: float
     h: float
     kernel: int
-    m: np.ndarray
-    smax: np.ndarray
-    k_uniform: np.int64
+    tab: np.ndarray
 
 
 class Segment(NamedTuple):
@@ -101,7 +99,7 @@ class Segment(NamedTuple):
 
 def baseline_law(op: int, gamma: float) -> PairLaw:
     """The :class:`PairLaw` of a baseline operator (no table)."""
-    return PairLaw(op, gamma, 0.0, 0, _EMPTY, _EMPTY, np.int64(0))
+    return PairLaw(op, gamma, 0.0, 0, _EMPTY)
 
 
 @njit(cache=True)
@@ -175,9 +173,7 @@ def pair_update(v: np.ndarray, i: int, j: int, law: PairLaw, scale: float, key: 
     """Update the matched pair (i, j) once (module docstring); returns its jumps (MBC) or 1 collision."""
     r = norm3(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1], v[i, 2] - v[j, 2])
     if law.op == OP_MBC:
-        k, c = poisson(scale * speed_factor(r, law.gamma, defect), key, np.uint64(0))
-        composed_jump(v, i, j, k, law.kernel, law.h, law.m, law.smax, law.k_uniform, key, c, defect)
-        return k
+        return compound_update(v, i, j, scale * speed_factor(r, law.gamma, defect), law.tab, key, defect)
     if r > 0.0:
         cos_t, sin_t = baseline_angle(law.op, scale * speed_factor(r, law.gamma, NO_DEFECT), key)
         cos_p, sin_p = draw_azimuth(key, _AZIMUTH_COUNTER, NO_DEFECT)
