@@ -44,6 +44,9 @@ RADIAL_LAWS: tuple[tuple[tuple[float, ...], tuple[float, ...]], ...] = (
 MAX_AMPLITUDE = 0.95
 """Σ|θ_j| bound of the finite-amplitude family (k ≥ 0.05 ρ everywhere)."""
 
+LINEAR_TOLERANCE = 1e-6
+"""Quadrature error allowance of λ* (levels 1–4 of the radial quadrature agree on λ* to 1e-8)."""
+
 RATE_FLOOR = 1e-9
 """ν is ignored where the dissipation scale is below this fraction of its largest value over the window."""
 
@@ -201,6 +204,19 @@ def trace(law: PairLaw, dynamics: Dynamics, times: np.ndarray, level: int) -> di
             "relative_increase": inc / float(out["fisher"][0])}
 
 
+def verified_trace(law: PairLaw, dynamics: Dynamics, times: np.ndarray, level: int) -> dict[str, object]:
+    """:func:`trace` at ``level`` with its quadrature error estimated by the level below (the error decays
+    geometrically, so the coarser level's difference bounds the finer level's error): ``fisher_error`` and
+    ``rate_error`` (max over the times of |ΔI| and |Δ dI/dt|), and ``increase_significant`` (the window increase
+    exceeds twice ``fisher_error``) and ``rate_significant`` (max dI/dt exceeds ``rate_error``)."""
+    fine, coarse = trace(law, dynamics, times, level), trace(law, dynamics, times, level - 1)
+    fine["fisher_error"] = float(np.max(np.abs(fine["fisher"] - coarse["fisher"])))
+    fine["rate_error"] = float(np.max(np.abs(fine["dfisher"] - coarse["dfisher"])))
+    fine["increase_significant"] = bool(fine["window_increase"] > 2.0 * fine["fisher_error"])
+    fine["rate_significant"] = bool(fine["max_dfisher"] > fine["rate_error"])
+    return fine
+
+
 def _start(n: int, amplitudes: dict[int, float]) -> np.ndarray:
     """A start on ρ = N(0, I) (weight logit 30: one component) with the given atom amplitudes."""
     z = np.zeros(n)
@@ -266,8 +282,11 @@ def search_dynamics(dynamics: Dynamics, profile: str, seed: int, nonlinear: bool
             atoms += random_atoms(rng, law_class, bool(cfg["axisymmetric"]), int(cfg["random_atoms"]))
             found = nonlinear_search(dynamics, atoms, nl_times, seed + c, starts=int(cfg["starts"]),
                                      polish=int(cfg["polish"]), maxfev=int(cfg["maxfev"]), level=int(cfg["level"]))
-            verified = trace(found["law"], dynamics, nl_times, int(cfg["verify_level"]))
+            verified = verified_trace(found["law"], dynamics, nl_times, int(cfg["verify_level"]))
             row.update({"nonlinear_rate": verified["max_rate"], "nonlinear_margin": -verified["max_rate"],
+                        "fisher_error": verified["fisher_error"], "rate_error": verified["rate_error"],
+                        "increase_significant": verified["increase_significant"],
+                        "rate_significant": verified["rate_significant"],
                         "window_increase": verified["window_increase"],
                         "relative_increase": verified["relative_increase"], "max_dfisher": verified["max_dfisher"],
                         "argmax_time": verified["argmax_time"], "search_rate": found["max_rate"],
@@ -296,6 +315,15 @@ def fisher_table(profile: str = "quick", seed: int = 0) -> list[dict[str, object
     return rows
 
 
+def verdict(row: dict[str, object]) -> str:
+    """"FAIL" when either tier finds an increase: λ* > 1 + :data:`LINEAR_TOLERANCE` (second order), or a resolved
+    ν > 0 whose rate or window increase is above the quadrature error (finite amplitude); "PASS" otherwise."""
+    linear_fail = row["linear_ratio"] > 1.0 + LINEAR_TOLERANCE
+    nonlinear_fail = ("nonlinear_rate" in row and row["nonlinear_rate"] > 0.0
+                      and (row["rate_significant"] or row["increase_significant"]))
+    return "FAIL" if linear_fail or nonlinear_fail else "PASS"
+
+
 def control_law() -> PairLaw:
     """The negative control's initial law: ρ = N(0, I), one exchangeable ℓ = 2 bump across r = 1.5.
 
@@ -321,7 +349,7 @@ def negative_control(profile: str = "quick", seed: int = 0) -> dict[str, object]
                               "gs_bound": GS_LOG_SLOPE_BOUND}
     for label, rate in (("control", alpha), ("power_-3", PowerLaw(-3.0))):
         for dyn in (Dynamics(rate), Dynamics(rate, "mbc", 0.5)):
-            out[f"{label}:{dyn.kind}"] = trace(law, dyn, times, int(cfg["verify_level"]))
+            out[f"{label}:{dyn.kind}"] = verified_trace(law, dyn, times, int(cfg["verify_level"]))
     out["search"] = search_dynamics(Dynamics(alpha), profile, seed)[0]
     return out
 
@@ -346,6 +374,6 @@ def pinned_counterexample(level: int = 3) -> dict[str, object]:
     law = counterexample_law()
     out: dict[str, object] = {"epsilon": 0.05, "times": times}
     for dyn in (Dynamics(PowerLaw(-3.0)), Dynamics(PowerLaw(-3.0), "mbc", 0.05), Dynamics(PowerLaw(-3.0), "mbc", 1.0)):
-        out[dyn.name] = trace(law, dyn, times, level)
+        out[dyn.name] = verified_trace(law, dyn, times, level)
         out[dyn.name]["convergence"] = convergence(law, dyn, 1e-5, keys=("fisher", "dfisher"))
     return out
