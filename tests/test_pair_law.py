@@ -275,3 +275,13 @@ def _radial_part(law: PairLaw) -> tuple[list[float], list[float]]:
     s = law.tau[sel]
     w = law.coef[sel] / math.sqrt(4 * math.pi) * (2 * math.pi * s) ** 1.5
     return list(w), list(s)
+
+
+def test_inverse_square_moment_is_exact_and_below_fisher():
+    """u ~ N(0, sI): E|u|⁻² = 1/s (χ² moment) and I = 3/s, so S/I = 1/3; for every law S ≤ I(k_t) (Hardy)."""
+    s = 2.0
+    law = gaussian_mixture([1.0], [s])
+    assert law.inverse_square_moment() == pytest.approx(1.0 / s, rel=1e-14)
+    for law in (control_law(), counterexample_law(), NON_AXISYMMETRIC):
+        fisher = evaluate(law, Dynamics(TanhStep()), [0.0, 0.5, 5.0], 2)["fisher"]
+        assert np.all(law.inverse_square_moment() <= fisher)

@@ -135,6 +135,15 @@ class PairLaw:
         moments = 0.5 * np.exp(0.5 * p * np.log(2.0 * tau) + gammaln(0.5 * p))
         return float(math.sqrt(4.0 * math.pi) * np.sum(self.coef[sel] * moments))
 
+    def inverse_square_moment(self) -> float:
+        """E|u|⁻² ∫ k du = ∫ k/|u|² du = √(4π) Σ_{ℓ=0 terms} coef ∫₀^∞ r^p e^{−r²/2τ} dr (exact; constant in time, since
+        both dynamics keep |u|). Hardy's inequality in R³ (C_H = 4, φ = √k; proofs_checks/derivations/hardy.py)
+        bounds it by I(k) = ∫|∇k|²/k, at every time."""
+        sel = self.ell == 0
+        p, tau = self.power[sel] + 1.0, self.tau[sel]
+        moments = 0.5 * np.exp(0.5 * p * np.log(2.0 * tau) + gammaln(0.5 * p))
+        return float(math.sqrt(4.0 * math.pi) * np.sum(self.coef[sel] * moments))
+
     def scaled(self, factor: float) -> PairLaw:
         """The law with every coefficient multiplied by ``factor``."""
         return PairLaw(self.ell, self.m, self.power, self.tau, self.coef * factor)

@@ -1,24 +1,29 @@
-"""Adversarial search for initial pair laws whose Fisher information increases (N = 2; :mod:`.pair_law`).
+"""Adversarial search for initial pair laws whose Fisher information increases (C9, N = 2; :mod:`.pair_law`).
 
 Two tiers, per dynamics (master equation or MBC at grazing h, rate law α) and law class ("exchangeable": even
 degrees only, F(v₁, v₂) = F(v₂, v₁); "general": all degrees):
 
-1. **Small amplitude, exact within a span** (:mod:`.pair_linear`): for each degree ℓ of the class, the largest
-   ratio λ* = −C/G of the second-order commutator term to the second-order dissipation, over a 44-function radial
-   dictionary, over radial densities ``radial_laws`` and over the time grid. λ* > 1 is an increase of I for every
-   small enough amplitude. Since the ratio involves κ_ℓ only through κ_ℓ t, MBC at any h and the master equation
-   have the same λ* up to the time grid.
-2. **Finite amplitude** (:func:`nonlinear_search`): laws k = ρ (1 + Σ_j θ_j ψ_j) with ρ a two-Gaussian mixture
-   and ψ_j "atoms" b_j(r) Y_{ℓ_j m_j}(û) normalised to sup|b_j Y_j| ≤ 1, Σ|θ_j| ≤ 0.95 (so k > 0): the worst
-   second-order shapes of tier 1 (degrees ℓ, and for the non-axisymmetric families m = ℓ and m = 1 as well), random
-   sparse dictionary combinations (angular modulations across radii) and modulations proportional to the radial
-   log-gradient of ρ (``gradient`` atoms). Objective: the largest normalised rate ν(t) = dI/dt / (|J_r| + |J_S| + |C|)
-   over the time grid (ν > 0 iff I increases at t; the window's largest increase max_{s<t} I(t) − I(s) is reported
-   as well, since dI/dt(0) < 0 does not exclude a later rise). Optimiser: seeded multistart, Nelder–Mead from the
-   best starts; deterministic given the seed.
+1. **Small amplitude, exact within a span** (:mod:`.pair_linear`): for each degree ℓ = 1…4, the largest ratio
+   λ* = −C/G of the second-order commutator term to the second-order dissipation, over a 44-function radial
+   dictionary, radial densities ``linear_radial`` and a time grid. λ* > 1 means I increases for every small enough
+   amplitude of the worst modulation. The ratio involves κ_ℓ only through κ_ℓ t, so MBC at any h and the master
+   equation have the same λ*(t) up to a time rescaling (tested). The pointwise bound λ* ≤ |rα'/α|/(2√(ℓ(ℓ+1)))
+   (derived in proofs_checks/derivations/pair_fisher.py) is attained by the dictionary: for α = r^γ,
+   λ* = |γ|/(2√(ℓ(ℓ+1))), > 1 only at ℓ = 1 for |γ| > 2√2 — the dipole, which exchangeable laws do not have.
+2. **Finite amplitude** (:func:`nonlinear_search`): laws k = ρ (1 + Σ_j θ_j ψ_j) with ρ a two-Gaussian mixture and
+   ψ_j "atoms" b_j(r) Y_{ℓ_j m_j}(û) normalised to sup|b_j Y_j| ≤ 1, Σ|θ_j| ≤ 0.95 (so k ≥ 0.05 ρ > 0): the worst
+   second-order shapes of tier 1 (m = 0, and m ∈ {0, 1, ℓ} for the non-axisymmetric rows), random sparse dictionary
+   combinations (angular modulations across radii) and modulations proportional to the radial log-gradient of ρ
+   (``gradient`` atoms). Objective: the largest normalised rate ν(t) = dI/dt / (|J_r| + |J_S| + |C|) over a time
+   grid on [0, T] (ν > 0 iff I increases at t); the window's largest increase max_{s<t} I(t) − I(s) is reported as
+   well (dI/dt(0) < 0 does not exclude a later rise: the negative control shows one). Optimiser: seeded multistart
+   and Nelder–Mead from the best starts; deterministic given the seed. The best law is re-evaluated one level finer
+   with its quadrature error (:func:`verified_trace`).
 
-:func:`fisher_table` runs both tiers over a profile's (γ, dynamics) grid and returns plain rows;
-:func:`negative_control` and :func:`pinned_counterexample` give the two fixed laws the certificate hinges on.
+:func:`verdict` turns a row into PASS/FAIL; :func:`fisher_table` runs a profile's (γ, dynamics) grid;
+:func:`negative_control` (the step rate law of :class:`.rate_laws.TanhStep`) and :func:`pinned_counterexample`
+(γ = −3, non-exchangeable) are the two fixed laws the certificate hinges on; :func:`c9_data` bundles all of it as
+plain data, and ``python -m mbc_verify.mbc.pair_search --profile quick|full [--json FILE]`` prints it.
 """
 
 from __future__ import annotations
@@ -52,17 +57,27 @@ RATE_FLOOR = 1e-9
 
 _SUP_SAFETY = 1.01  # sampled sup of an atom's radial profile times this bounds the true sup (see _profile_sup)
 
+QUICK_SEARCH = {"axisymmetric": True, "nl_times": 9, "random_atoms": 2, "starts": 2, "polish": 1, "maxfev": 20,
+                "level": 1, "amplitudes": (0.25, 0.95), "pairs": False, "verify_level": 3}
+FULL_SEARCH = {"axisymmetric": True, "nl_times": 17, "random_atoms": 6, "starts": 16, "polish": 3, "maxfev": 120,
+               "level": 1, "amplitudes": (0.1, 0.3, 0.6, 0.95), "pairs": True, "verify_level": 3}
+NON_AXISYMMETRIC_SEARCH = {"axisymmetric": False, "nl_times": 9, "random_atoms": 3, "starts": 4, "polish": 1,
+                           "maxfev": 40, "level": 0, "amplitudes": (0.3, 0.95), "pairs": False, "verify_level": 2}
+
 PROFILES: dict[str, dict[str, object]] = {
     "quick": {"gammas": (-3.0, -2.5, -2.0, -1.0, 0.0, 1.0), "hs": (0.05, 1.0), "t_end": 2.0,
-              "linear_times": 17, "linear_radial": RADIAL_LAWS[:2], "nonlinear": ("master", 1.0),
-              "nl_times": 9, "random_atoms": 2, "starts": 2, "polish": 1, "maxfev": 20, "level": 1,
-              "axisymmetric": True, "verify_level": 3},
+              "linear_times": 13, "linear_radial": RADIAL_LAWS[:2], "nonlinear": ("master", 1.0),
+              "search": QUICK_SEARCH, "non_axisymmetric": ()},
     "full": {"gammas": (-3.0, -2.5, -2.0, -1.0, 0.0, 1.0), "hs": (0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0),
              "t_end": 2.0, "linear_times": 33, "linear_radial": RADIAL_LAWS,
-             "nonlinear": ("master", 0.05, 0.2, 0.5, 1.0), "nl_times": 17, "random_atoms": 6, "starts": 16,
-             "polish": 3, "maxfev": 120, "level": 2, "axisymmetric": False, "verify_level": 4},
+             "nonlinear": ("master", 0.05, 0.2, 0.5, 1.0), "search": FULL_SEARCH,
+             "non_axisymmetric": ((-3.0, "master"), (-2.5, "master"), (-3.0, 0.5), (-2.5, 0.5), (0.0, 0.5))},
 }
-"""Sizes: ``quick`` (the C9 quick profile; ≲ 30 s on one core) and ``full``."""
+"""Sizes: ``quick`` (the C9 quick profile; ≲ 30 s on one core) and ``full``. ``search``: the finite-amplitude
+tier's sizes (axisymmetric families); ``non_axisymmetric``: extra (γ, "master" or h) rows searched over
+non-axisymmetric atoms (m = 0, 1, ℓ) with :data:`NON_AXISYMMETRIC_SEARCH` (their evaluations cost ~2 n_x times
+more). At second order m does not enter (rotation invariance within a degree), so m ≠ 0 matters only through
+finite-amplitude couplings."""
 
 
 @dataclass(frozen=True)
@@ -227,20 +242,22 @@ def _start(n: int, amplitudes: dict[int, float]) -> np.ndarray:
 
 
 def nonlinear_search(dynamics: Dynamics, atoms: list[Atom], times: np.ndarray, seed: int, *, starts: int,
-                     polish: int, maxfev: int, level: int, amplitudes=(0.2, 0.6, 0.95)) -> dict[str, object]:
+                     polish: int, maxfev: int, level: int, amplitudes=(0.2, 0.6, 0.95), pairs: bool = True
+                     ) -> dict[str, object]:
     """Tier 2: maximise the largest normalised rate over the family spanned by ``atoms`` (module docstring).
 
-    Starts on ρ = N(0, I): each atom alone at each of ``amplitudes``; each pair of tier-1 atoms at ±0.45 each
-    (mode coupling); then ``starts`` random vectors (N(0, 1) entries, seeded). Nelder–Mead (at most ``maxfev``
-    evaluations each) from the ``polish`` best. Returns the best law, its parameters, its objective and the number
-    of objective evaluations.
+    Starts on ρ = N(0, I): each atom alone at each of ``amplitudes``; if ``pairs``, each pair of tier-1 atoms at
+    ±0.45 each (mode coupling); then ``starts`` random vectors (N(0, 1) entries, seeded). Nelder–Mead (at most
+    ``maxfev`` evaluations each) from the ``polish`` best. Returns the best law, its parameters, its objective and
+    the number of objective evaluations.
     """
     rng = np.random.default_rng(check_seed(seed))
     n = 3 + len(atoms)
     candidates = [_start(n, {j: amp}) for j in range(len(atoms)) for amp in amplitudes]
     n_lin = sum(1 for a in atoms if a.source == "linear")
-    candidates += [_start(n, {i: 0.45, j: sign * 0.45}) for i in range(n_lin) for j in range(i + 1, n_lin)
-                   for sign in (1.0, -1.0)]
+    if pairs:
+        candidates += [_start(n, {i: 0.45, j: sign * 0.45}) for i in range(n_lin) for j in range(i + 1, n_lin)
+                       for sign in (1.0, -1.0)]
     candidates += [rng.standard_normal(n) for _ in range(starts)]
     count = [0]
 
@@ -262,27 +279,31 @@ def nonlinear_search(dynamics: Dynamics, atoms: list[Atom], times: np.ndarray, s
             "evaluations": count[0], "atoms": [a.as_dict() for a in atoms]}
 
 
-def search_dynamics(dynamics: Dynamics, profile: str, seed: int, nonlinear: bool = True) -> list[dict[str, object]]:
+def search_dynamics(dynamics: Dynamics, profile: str, seed: int, nonlinear: bool = True,
+                    search: dict[str, object] | None = None) -> list[dict[str, object]]:
     """Both tiers for one dynamics, one row per law class (plain data: λ*, margins, the worst law and its trace).
 
-    Tier 1 is computed once per degree and shared by the classes. Tier 2 (if ``nonlinear``) seeds class c with
-    ``seed + c``; its best law is re-evaluated at the profile's ``verify_level``, which gives the reported values.
+    Tier 1 is computed once per degree and shared by the classes. Tier 2 (if ``nonlinear``; sizes ``search``, by
+    default the profile's) seeds class c with ``seed + c``; its best law is re-evaluated at ``verify_level``, with
+    the quadrature error from the level below (:func:`verified_trace`), which gives the reported values.
     """
     cfg = PROFILES[check_choice("profile", profile, tuple(PROFILES))]
+    sc = cfg["search"] if search is None else search
     lin_times = time_grid(float(cfg["t_end"]), int(cfg["linear_times"]))
     tier = linear_tier(dynamics, lin_times, cfg["linear_radial"], level=1)
-    nl_times = time_grid(float(cfg["t_end"]), int(cfg["nl_times"]))
+    nl_times = time_grid(float(cfg["t_end"]), int(sc["nl_times"]))
     rows = []
     for c, law_class in enumerate(CLASSES):
         row = {"dynamics": dynamics.name, "kind": dynamics.kind, "h": dynamics.h, "rate": dynamics.rate.name,
-               "law_class": law_class, **class_summary(tier, law_class)}
+               "law_class": law_class, "axisymmetric": bool(sc["axisymmetric"]), **class_summary(tier, law_class)}
         if nonlinear:
             rng = np.random.default_rng(check_seed(seed + c))
-            atoms = linear_atoms(tier, law_class, bool(cfg["axisymmetric"]))
-            atoms += random_atoms(rng, law_class, bool(cfg["axisymmetric"]), int(cfg["random_atoms"]))
-            found = nonlinear_search(dynamics, atoms, nl_times, seed + c, starts=int(cfg["starts"]),
-                                     polish=int(cfg["polish"]), maxfev=int(cfg["maxfev"]), level=int(cfg["level"]))
-            verified = verified_trace(found["law"], dynamics, nl_times, int(cfg["verify_level"]))
+            atoms = linear_atoms(tier, law_class, bool(sc["axisymmetric"]))
+            atoms += random_atoms(rng, law_class, bool(sc["axisymmetric"]), int(sc["random_atoms"]))
+            found = nonlinear_search(dynamics, atoms, nl_times, seed + c, starts=int(sc["starts"]),
+                                     polish=int(sc["polish"]), maxfev=int(sc["maxfev"]), level=int(sc["level"]),
+                                     amplitudes=sc["amplitudes"], pairs=bool(sc["pairs"]))
+            verified = verified_trace(found["law"], dynamics, nl_times, int(sc["verify_level"]))
             row.update({"nonlinear_rate": verified["max_rate"], "nonlinear_margin": -verified["max_rate"],
                         "fisher_error": verified["fisher_error"], "rate_error": verified["rate_error"],
                         "increase_significant": verified["increase_significant"],
@@ -308,10 +329,16 @@ def dynamics_grid(profile: str) -> list[tuple[float, Dynamics, bool]]:
 
 
 def fisher_table(profile: str = "quick", seed: int = 0) -> list[dict[str, object]]:
-    """One row per (γ, dynamics, class) of the profile (:func:`search_dynamics`), γ added; seeds ``seed + 2·index``."""
+    """One row per (γ, dynamics, class) of the profile (:func:`search_dynamics`), γ added; seeds ``seed + 2·index``;
+    then the profile's non-axisymmetric rows (seeds continuing the sequence)."""
     rows = []
-    for k, (gamma, dyn, nonlinear) in enumerate(dynamics_grid(profile)):
+    grid = dynamics_grid(profile)
+    for k, (gamma, dyn, nonlinear) in enumerate(grid):
         rows += [{"gamma": gamma, **row} for row in search_dynamics(dyn, profile, seed + 2 * k, nonlinear)]
+    for j, (gamma, which) in enumerate(PROFILES[profile]["non_axisymmetric"]):
+        dyn = Dynamics(PowerLaw(gamma)) if which == "master" else Dynamics(PowerLaw(gamma), "mbc", float(which))
+        found = search_dynamics(dyn, profile, seed + 2 * (len(grid) + j), True, NON_AXISYMMETRIC_SEARCH)
+        rows += [{"gamma": gamma, **row} for row in found]
     return rows
 
 
@@ -349,7 +376,7 @@ def negative_control(profile: str = "quick", seed: int = 0) -> dict[str, object]
                               "gs_bound": GS_LOG_SLOPE_BOUND}
     for label, rate in (("control", alpha), ("power_-3", PowerLaw(-3.0))):
         for dyn in (Dynamics(rate), Dynamics(rate, "mbc", 0.5)):
-            out[f"{label}:{dyn.kind}"] = verified_trace(law, dyn, times, int(cfg["verify_level"]))
+            out[f"{label}:{dyn.kind}"] = verified_trace(law, dyn, times, int(cfg["search"]["verify_level"]))
     out["search"] = search_dynamics(Dynamics(alpha), profile, seed)[0]
     return out
 
@@ -377,3 +404,92 @@ def pinned_counterexample(level: int = 3) -> dict[str, object]:
         out[dyn.name] = verified_trace(law, dyn, times, level)
         out[dyn.name]["convergence"] = convergence(law, dyn, 1e-5, keys=("fisher", "dfisher"))
     return out
+
+
+def hardy_check(law: PairLaw, dynamics: Dynamics, times: np.ndarray, level: int = 3) -> dict[str, float]:
+    """The secondary (Hardy-type) pair moment: S = ∫ k/|u|² du (time-invariant) against I(k_t) ≥ S (Hardy), at
+    every time of ``times``: ``ratio`` = max_t S/I(k_t) ≤ 1 and ``margin`` = 1 − ratio."""
+    fisher = evaluate(law, dynamics, times, level)["fisher"]
+    s = law.inverse_square_moment()
+    ratio = float(s / np.min(fisher))
+    return {"moment": s, "min_fisher": float(np.min(fisher)), "ratio": ratio, "margin": 1.0 - ratio}
+
+
+def c9_data(profile: str = "quick", seed: int = 0) -> dict[str, object]:
+    """Everything the C9 certificate is built from, as plain data: ``table`` (:func:`fisher_table` with a
+    ``verdict`` per row), ``control`` (:func:`negative_control`), ``counterexample`` (:func:`pinned_counterexample`)
+    ``convergence`` (:func:`.pair_law.convergence` of I, dI/dt, H for the control law at t = 0.2 under the step
+    rate law and for the counterexample at t = 10⁻⁵ under r⁻³) and ``hardy`` (:func:`hardy_check` on [0, 2] for
+    the control and counterexample laws under r⁻³ and the step law, and for u ~ N(0, 2I), i.e. v₁, v₂ ~ N(0, I))."""
+    table = [{**row, "verdict": verdict(row)} for row in fisher_table(profile, seed)]
+    control = negative_control(profile, seed)
+    control["search"]["verdict"] = verdict(control["search"])
+    return {"profile": profile, "seed": seed, "table": table, "control": control,
+            "counterexample": pinned_counterexample(),
+            "convergence": {"control": convergence(control_law(), Dynamics(TanhStep()), 0.2),
+                            "counterexample": convergence(counterexample_law(), Dynamics(PowerLaw(-3.0)), 1e-5)},
+            "hardy": {f"{name}:{dyn.rate.name}": hardy_check(law, dyn, np.linspace(0.0, 2.0, 21))
+                      for name, law in (("control", control_law()), ("counterexample", counterexample_law()),
+                                        ("gaussian", modulated_law([1.0], [2.0], ())))
+                      for dyn in (Dynamics(PowerLaw(-3.0)), Dynamics(TanhStep()))},
+            "n_particle": N_PARTICLE_STATEMENT}
+
+
+N_PARTICLE_STATEMENT = {
+    "reduction": "dI/dt of the N-particle law = (2/N) Σ_{i<j} D_ij; in pair coordinates D_ij = (terms in ∇_c and in "
+                 "the spectator gradients, each ≤ 0 by the Jensen identity) + 2 ∫ d(c, v_rest) D2(fibre u ↦ F(c, u, "
+                 "v_rest)), D2 the N = 2 u-dissipation (proofs_checks/derivations/lifting.py).",
+    "certified": "the reduction identities (symbolic, exact); D2 ≤ 0 numerically on the searched N = 2 families "
+                 "for exchangeable (even) laws, which are the fibres of exchangeable N-particle laws.",
+    "not_certified": "no N ≥ 3 law is computed; the fibres of a general N-particle law lie outside the searched "
+                     "families; for non-exchangeable laws the N = 2 inequality fails at γ = −3 (counterexample).",
+}
+"""What the N ≥ 3 statement of C9 rests on (plain text for the certificate)."""
+
+
+def _print_summary(data: dict[str, object]) -> None:
+    print(f"C9 N = 2 Fisher search, profile {data['profile']}, seed {data['seed']}")
+    print(f"{'gamma':>6} {'dynamics':<22} {'class':<13} {'axi':<4} {'lambda*':>8} {'margin':>8} {'nu_max':>9} "
+          f"{'rel.incr':>10} {'max dI/dt':>10} {'I err':>8} verdict")
+    for row in data["table"]:
+        nu = row.get("nonlinear_rate", math.nan)
+        print(f"{row['gamma']:>6g} {row['dynamics']:<22} {row['law_class']:<13} {str(row['axisymmetric'])[0]:<4} "
+              f"{row['linear_ratio']:>8.4f} {row['linear_margin']:>8.4f} {nu:>9.4f} "
+              f"{row.get('relative_increase', math.nan):>10.2e} {row.get('max_dfisher', math.nan):>10.2e} "
+              f"{row.get('fisher_error', math.nan):>8.1e} {row['verdict']}")
+    ctl = data["control"]
+    print(f"negative control {ctl['rate']}: sup r|α'|/α = {ctl['gs_log_slope']:.3f} > √22 = {ctl['gs_bound']:.3f}")
+    for key in ("control:master", "control:mbc", "power_-3:master", "power_-3:mbc"):
+        tr = ctl[key]
+        print(f"  {key:<16} window increase {tr['window_increase']:+.3e} (I err {tr['fisher_error']:.1e}), "
+              f"max dI/dt {tr['max_dfisher']:+.3e} (err {tr['rate_error']:.1e})")
+    print(f"  search: lambda* {ctl['search']['linear_ratio']:.4f}, nu_max {ctl['search']['nonlinear_rate']:.4f}, "
+          f"verdict {ctl['search']['verdict']}")
+    for name, hc in data["hardy"].items():
+        print(f"Hardy pair moment {name}: E|u|^-2 = {hc['moment']:.6f} <= min_t I(k_t) = {hc['min_fisher']:.6f}, "
+              f"margin {hc['margin']:.4f}")
+    for name, tr in data["counterexample"].items():
+        if isinstance(tr, dict):
+            conv = tr["convergence"]["dfisher"]
+            print(f"counterexample {name}: dI/dt(1e-5) = {conv['values'][-1]:.12e}, level diffs "
+                  f"{', '.join(f'{d:.1e}' for d in conv['diff_to_finest'])}; window increase "
+                  f"{tr['window_increase']:.3e}")
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="C9 N = 2 Fisher-information search: print the measured table")
+    parser.add_argument("--profile", default="quick", choices=tuple(PROFILES))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", help="also write the plain data to this file")
+    args = parser.parse_args()
+    result = c9_data(args.profile, args.seed)
+    _print_summary(result)
+    if args.json:
+        import json
+
+        from ..serialize import to_jsonable
+
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(to_jsonable(result), fh, indent=1)
