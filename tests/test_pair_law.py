@@ -253,7 +253,8 @@ def laws_and_dynamics(draw):
 @given(laws_and_dynamics())
 def test_invariants_of_the_pair_evolution(case):
     """Mass conserved; H(k_t|k̄) ≥ 0 non-increasing with dH/dt ≤ 0 (reversibility, any rate law); the radial Jensen
-    term J_r ≤ 0 (joint convexity); I(k_t) ≥ I(k̄) (convexity and rotation invariance of I); C = 0 when α' = 0."""
+    term J_r ≤ 0 (joint convexity); J_S ≤ 0 for the master equation; I(k_t) ≥ I(k̄) (convexity and rotation
+    invariance of I); C = 0 when α' = 0."""
     law, dyn = case
     out = evaluate(law, dyn, [0.0, 1e-3, 0.05, 0.5], 1)
     fisher_radial = evaluate(gaussian_mixture(*_radial_part(law)), dyn, [0.0], 1)["fisher"][0]
@@ -263,6 +264,8 @@ def test_invariants_of_the_pair_evolution(case):
     assert np.all(out["dentropy"] <= 10 * ROUND_OFF * out["dentropy_scale"])
     tol = 10 * ROUND_OFF * out["rate_abs"]  # round-off of the rate integrals (pair_law.SCALES)
     assert np.all(out["radial_jensen"] <= tol)
+    if dyn.kind == "master":  # Bakry–Émery on S² (Ric = 1): the angular Fisher information decays under α Δ_S
+        assert np.all(out["angular"] <= tol)
     assert np.all(out["fisher"] >= fisher_radial * (1 - 1e-10))
     if isinstance(dyn.rate, PowerLaw) and dyn.rate.gamma == 0.0:
         assert np.all(np.abs(out["commutator"]) <= tol)
