@@ -145,18 +145,22 @@ def test_library_matches_the_mpmath_dipole_reference(t):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("t", "gamma"), [("0", -3.0), ("1e-7", -3.0), ("1e-3", -3.0), ("0.1", -3.0),
-                                          ("0.01", -2.0), ("0.3", 1.0)])
-def test_library_matches_the_mpmath_dipole_reference_more_points(t, gamma):
-    _check_dipole(t, gamma)
+@pytest.mark.parametrize(("t", "gamma", "h"), [("0", -3.0, 0), ("1e-7", -3.0, 0), ("1e-3", -3.0, 0),
+                                               ("0.1", -3.0, 0), ("0.01", -2.0, 0), ("0.3", 1.0, 0),
+                                               ("1e-5", -3.0, 1.0), ("1e-4", -3.0, 0.05)])
+def test_library_matches_the_mpmath_dipole_reference_more_points(t, gamma, h):
+    _check_dipole(t, gamma, h)
 
 
-def _check_dipole(t: str, gamma: float) -> None:
+def _check_dipole(t: str, gamma: float, h: float = 0.0) -> None:
+    """h = 0: master equation (κ₁ = 2); h > 0: MBC, κ₁ = 4(1 − cos h)/h² (SPEC §3, P₁(cos h) = cos h)."""
     rho, drho, b, db = _dipole_callables("0.05")
     g = mpmath.mpf(gamma)
     alpha, dalpha = (lambda r: r ** g), (lambda r: g * r ** (g - 1))
-    ref_i, ref_di = pf.dipole_reference(rho, drho, b, db, alpha, dalpha, 2, mpmath.mpf(t), dps=25)
-    out = evaluate(counterexample_law(), Dynamics(PowerLaw(gamma)), [float(t)], 3)
+    kappa = 2 if h == 0 else 4 * (1 - mpmath.cos(mpmath.mpf(h))) / mpmath.mpf(h) ** 2
+    ref_i, ref_di = pf.dipole_reference(rho, drho, b, db, alpha, dalpha, kappa, mpmath.mpf(t), dps=25)
+    dyn = Dynamics(PowerLaw(gamma)) if h == 0 else Dynamics(PowerLaw(gamma), "mbc", h)
+    out = evaluate(counterexample_law(), dyn, [float(t)], 3)
     assert abs(out["fisher"][0] - float(ref_i)) <= 1e-12 * float(ref_i)
     assert abs(out["dfisher"][0] - float(ref_di)) <= 1e-10 * out["rate_abs"][0]
     if 0 < float(t) <= 1e-3 and gamma == -3.0:
