@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mbc_verify.mbc.pair_law import Dynamics, convergence
+from mbc_verify.mbc.pair_law import Dynamics, convergence, evaluate
 from mbc_verify.mbc.pair_linear import worst_case_scan
 from mbc_verify.mbc.pair_search import (
     CLASSES,
@@ -14,6 +14,7 @@ from mbc_verify.mbc.pair_search import (
     control_law,
     counterexample_law,
     fisher_table,
+    law_from_parameters,
     linear_atoms,
     linear_tier,
     negative_control,
@@ -128,3 +129,15 @@ def test_convergence_reports_a_decay_rate():
     conv = convergence(control_law(), Dynamics(TanhStep()), 0.2, levels=(0, 1, 2))
     assert set(conv) >= {"levels", "nodes", "fisher", "dfisher", "entropy"}
     assert conv["nodes"][0] < conv["nodes"][-1]
+
+
+def test_tier1_worst_shape_is_reproduced_by_the_finite_amplitude_evaluation():
+    """At small amplitude the atom built from tier 1's worst shape has ν = (λ* − 1)/(λ* + 1) at the worst time
+    (second order: dI/dt = −(G + C), |J_r| + |J_S| + |C| = G + |C|, C = −λ* G), to O(amplitude)."""
+    dyn = Dynamics(TanhStep())
+    tier = linear_tier(dyn, time_grid(2.0, 13), level=1)
+    atom = linear_atoms(tier, "exchangeable", True)[0]
+    law, _ = law_from_parameters(np.array([30.0, 0.0, 0.0, 1e-3]), [atom])
+    lam, t = tier[2]["gaussian"]["worst_ratio"], tier[2]["gaussian"]["worst_time"]
+    nu = evaluate(law, dyn, [t], 2)["normalised_rate"][0]
+    assert nu == pytest.approx((lam - 1) / (lam + 1), rel=1e-2)
