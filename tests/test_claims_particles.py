@@ -45,12 +45,32 @@ def test_snapshot_states_is_the_simulate_run():
     assert np.array_equal(times, np.linspace(0.0, 0.05, 3))
 
 
-def test_c9_units_carry_the_old_seed_offsets():
+def test_c9_units_carry_the_old_seed_offsets_and_the_pair_search():
     claim = SingularControl()
     ctx = Context("C9", "quick", 7, None, claim.sizes["quick"])
-    units = list(claim.units(ctx).values())
-    assert [u["seed_offset"] for u in units] == list(range(6))
+    units = claim.units(ctx)
+    runs = [u for u in units.values() if u["part"] == "run"]
+    assert [u["seed_offset"] for u in runs] == list(range(6))
     assert claim.seeds(ctx) == [7 + k for k in range(6)]
+    assert sum(u["part"] == "search" for u in units.values()) == 18  # 6 γ × (master + 2 h)
+
+
+def test_c9_checks_fail_on_a_resolved_increase():
+    """The C9 checks have power: a table row with λ* > 1 (as the non-exchangeable γ = −3 rows have) fails the
+    exchangeable-law check when it is labelled exchangeable."""
+    from mbc_verify.claims.c09_singular_control import pair_checks
+
+    row = {"gamma": -3.0, "dynamics": "master r^-3", "law_class": "exchangeable", "linear_ratio": 1.06,
+           "nonlinear_rate": 0.03, "rate_significant": True, "increase_significant": True}
+    general = {**row, "gamma": -2.0, "law_class": "general", "linear_ratio": 0.7, "nonlinear_rate": -0.2}
+    conv = {"values": [1.0, 1.0], "diff_to_finest": [1e-14]}
+    data = {"table": [row, general], "control": {"search": {"linear_ratio": 1.35}, "gs_log_slope": 17.9,
+                                                   "control:master": {"window_increase": 1e-3, "fisher_error": 1e-15}},
+            "convergence": {"a": {"fisher": conv, "dfisher": conv}},
+            "entropy": {"a": {"largest_increase": -1e-6, "roundoff": 1e-16}}}
+    failed = [c.name for c in pair_checks(data) if not c.holds]
+    assert failed == ["exchangeable laws: worst second-order ratio λ*",
+                      "exchangeable laws: resolved increases in the finite-amplitude search"]
 
 
 # ---------------------------------------------------------------- C10
