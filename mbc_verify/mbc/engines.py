@@ -4,14 +4,15 @@ Engines (operators) are the MBC ``exact`` engine (:mod:`mbc_verify.mbc.exact`), 
 binary-collision baselines ``takizuka_abe``, ``nanbu``, ``spherical_bm`` (:mod:`mbc_verify.mbc.matching`). A
 :class:`Engine` is prepared once per run description (tables built, defect resolved); :meth:`Engine.advance`
 moves R systems (v: R × N × 3) from t0 to t1 as segment ``index`` of their random streams. The work is cut into
-chunks of about :data:`CHUNK_UPDATES` pair updates (time-stepped engines) or of a few exact resummation periods
-(exact engine), returning to Python between chunks, so that Ctrl-C is honoured within a fraction of a second and a
-progress callback can report; the result is bitwise the same as in one call, whatever the chunking and the thread
-count.
+chunks — a number of steps (time-stepped engines) or of exact resummation periods (exact engine) — returning to
+Python between chunks, so that Ctrl-C is honoured within a fraction of a second and a progress callback can report.
+The chunk size adapts to the measured time of the previous chunk (target :data:`CHUNK_SECONDS`), starting from a
+small work estimate; the result is bitwise the same as in one call, whatever the chunking and the thread count.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,10 +32,30 @@ from .matching import (
     steps_parallel,
 )
 
-CHUNK_UPDATES = 2**21
-"""Pair updates per chunk of a time-stepped engine (≈ 0.05–0.5 s of work on one core)."""
-CHUNK_EXACT = 2**21
-"""Rate evaluations per chunk of the exact engine (a jump costs 2N of them)."""
+CHUNK_UPDATES = 2**19
+"""Pair updates of the first chunk of a time-stepped engine (a small start; later chunks adapt)."""
+CHUNK_EXACT = 2**19
+"""Rate evaluations of the first chunk of the exact engine (a jump costs 2N of them; later chunks adapt)."""
+CHUNK_SECONDS = 0.2
+"""Target wall time of one chunk."""
+
+
+class Chunker:
+    """The size of the next chunk: ``size`` units, rescaled after each chunk by CHUNK_SECONDS / (its wall time),
+    by a factor in [1/4, 4], never below 1."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, int(size))
+        self._t = 0.0
+
+    def start(self) -> int:
+        self._t = time.perf_counter()
+        return self.size
+
+    def done(self) -> None:
+        elapsed = time.perf_counter() - self._t
+        factor = 4.0 if elapsed <= 0.0 else min(4.0, max(0.25, CHUNK_SECONDS / elapsed))
+        self.size = max(1, int(self.size * factor))
 
 Progress = Callable[[float], object]
 
@@ -80,32 +101,36 @@ class Engine:
         replicas = v.shape[0]
         perm = self.new_perm(replicas)
         nsteps = n_steps(t0, t1, dt)
-        chunk = max(1, CHUNK_UPDATES // (replicas * max(self.n // 2, 1)))
+        chunk = Chunker(CHUNK_UPDATES // (replicas * max(self.n // 2, 1)))
         seg = Segment(np.int64(seeds[0]), np.int64(index), t0, t1, dt)
-        for s0 in range(0, nsteps, chunk):
-            s1 = min(s0 + chunk, nsteps)
+        s0 = 0
+        while s0 < nsteps:
+            s1 = min(s0 + chunk.start(), nsteps)
             if replicas == 1 and self.n >= PARALLEL_MIN_N:
                 jumps[0] += steps_parallel(v[0], perm[0], seg, s0, s1, self.law, self.defect)
             else:
                 batch_steps(v, perm, seeds, seg, s0, s1, self.law, self.defect, jumps)
+            chunk.done()
+            s0 = s1
             if progress is not None:
                 progress(t0 + (t1 - t0) * s1 / nsteps)
 
     def _advance_exact(self, v: np.ndarray, seeds: np.ndarray, index: int, t0: float, t1: float,
                        jumps: np.ndarray, progress: Progress | None) -> None:
         replicas = v.shape[0]
-        periods = max(1, CHUNK_EXACT // (2 * replicas * self.n * self.n))
-        max_jumps = np.int64(periods * self.n)
+        periods = Chunker(CHUNK_EXACT // (2 * replicas * self.n * self.n))
         t = np.full(replicas, t0)
         made = np.zeros(replicas, dtype=np.int64)
         done = np.zeros(replicas, dtype=np.bool_)
         while not done.all():
+            max_jumps = np.int64(periods.start() * self.n)
             if replicas == 1:
                 k, t[0], done[0] = advance_exact(v[0], np.int64(seeds[0]), np.int64(index), t[0], t1, made[0],
                                                  max_jumps, self.law, self.defect)
                 made[0] += k
             else:
                 batch_exact(v, seeds, np.int64(index), t, t1, made, done, max_jumps, self.law, self.defect)
+            periods.done()
             if progress is not None:
                 progress(float(t.min()))
         jumps += made
