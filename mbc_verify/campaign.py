@@ -43,7 +43,7 @@ def validate(profile: str, claims: str | Sequence[str] | None, mutant: str | Non
 
 
 @dataclass
-class _Job:
+class Job:
     """One certificate to produce: a claim under a defect (None: the unmutated campaign)."""
 
     claim_id: str
@@ -91,11 +91,11 @@ def certify(profile: str = "quick", claims: str | Sequence[str] | None = None, *
             close()
 
 
-def _jobs(profile: str, ids: list[str], seed: int, mutant: str | None, matrix: bool) -> list[_Job]:
-    jobs = [_Job(cid, mutant, plan(cid, profile, seed, mutant)) for cid in ids]
+def _jobs(profile: str, ids: list[str], seed: int, mutant: str | None, matrix: bool) -> list[Job]:
+    jobs = [Job(cid, mutant, plan(cid, profile, seed, mutant)) for cid in ids]
     if matrix:
         infos = {c.claim_id: c for c in all_claims()}
-        jobs += [_Job(cid, name, plan(cid, profile, seed, name)) for name, mut in MUTANTS.items() for cid in ids
+        jobs += [Job(cid, name, plan(cid, profile, seed, name)) for name, mut in MUTANTS.items() for cid in ids
                  if mut.target in infos[cid].uses]
     return jobs
 
@@ -107,8 +107,8 @@ def _campaign(profile: str, ids: list[str], seed: int, out: Path, mutant: str | 
     run_id, run_dir = new_run_dir(out)
     jobs = _jobs(profile, ids, seed, mutant, matrix)
     units = [u for job in jobs for u in job.plan[2]]
-    outcomes, interrupted = _execute(units, UnitCache(out / ".cache" / "units"), resume, client, on_unit)
-    certs = {(job.claim_id, job.mutant): _certificate(job, outcomes, run_dir, profile) for job in jobs}
+    outcomes, interrupted = execute(units, UnitCache(out / ".cache" / "units"), resume, client, on_unit)
+    certs = {(job.claim_id, job.mutant): certificate_of(job, outcomes, run_dir, profile) for job in jobs}
     main = [certs[(cid, mutant)] for cid in ids]
     meta: dict[str, Any] = {"profile": profile, "seed": seed, "mutant": mutant, "claims": ids, "run_id": run_id,
                             "evidence_dir": f"runs/{run_id}",
@@ -125,7 +125,7 @@ def _campaign(profile: str, ids: list[str], seed: int, out: Path, mutant: str | 
     return main
 
 
-def _execute(units: list[Unit], cache: UnitCache, resume: bool, client: Any,
+def execute(units: list[Unit], cache: UnitCache, resume: bool, client: Any,
              on_unit: UnitProgress | None) -> tuple[dict[Unit, Outcome], bool]:
     """Outcomes of the units (cached ones first when resuming); (outcomes, whether Ctrl-C stopped the run)."""
     outcomes: dict[Unit, Outcome] = {}
@@ -151,7 +151,7 @@ def _execute(units: list[Unit], cache: UnitCache, resume: bool, client: Any,
     return outcomes, False
 
 
-def _certificate(job: _Job, outcomes: dict[Unit, Outcome], run_dir: Path, profile: str) -> Certificate:
+def certificate_of(job: Job, outcomes: dict[Unit, Outcome], run_dir: Path, profile: str) -> Certificate:
     claim, ctx, units = job.plan
     sub = f"mutants/{job.mutant}/" if job.mutant else ""
     cert = assemble(job.claim_id, claim, ctx, units, outcomes, run_dir / sub, sub)
@@ -192,4 +192,4 @@ def mutation_matrix(profile: str, claims: Sequence[str], *, seed: int = 0,
     return _matrix(ids, certs)
 
 
-__all__ = ["certify", "mutation_matrix", "new_run_dir", "validate"]
+__all__ = ["Job", "certificate_of", "certify", "execute", "mutation_matrix", "new_run_dir", "validate"]

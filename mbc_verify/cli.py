@@ -1,6 +1,7 @@
-"""The ``mbc-verify`` command line (docs/spec.md §8): ``certify``, ``mutants``, ``simulate``, ``solve``.
+"""The ``mbc-verify`` command line (docs/spec.md §8): ``certify``, ``mutants``, ``power``, ``simulate``, ``solve``.
 
-Exit codes: 0 success (for ``certify``: every selected claim passed), 1 a claim failed or is not implemented, or a
+Exit codes: 0 success (for ``certify``: every selected claim passed; for ``power``: every family met its target
+and no claim failed without a defect), 1 a claim failed or is not implemented, a target was missed, or a
 run produced a non-finite result, 2 bad arguments, 130 interrupted (Ctrl-C). Every error is one line on stderr
 naming the flag the user typed: the library raises :class:`~mbc_verify.validation.ArgumentError` naming its API
 argument, and the parser's destinations are those API names, so ``h`` is reported as ``--grazing``. Output paths
@@ -38,9 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
                 description="Certify, by computation, the structural claims of Du, 'Propagation of chaos for the "
                             "Landau equation via microcanonical binary collisions' (arXiv:2511.09035).")
     p.add_argument("--version", action="version", version=f"mbc-verify {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="{certify,mutants,simulate,solve}", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="{certify,mutants,power,simulate,solve}", parser_class=_Parser)
     _certify_parser(sub)
-    sub.add_parser("mutants", help="list the planted defects")
+    sub.add_parser("mutants", help="list the planted defects and the defect families")
+    _power_parser(sub)
     _simulate_parser(sub)
     _solve_parser(sub)
     return p
@@ -60,6 +62,19 @@ def _certify_parser(sub: Any) -> None:
                    help="reuse the units an earlier run into the same --out completed (same code and parameters)")
     c.add_argument("--scheduler", default=None,
                    help="run the units on Dask: local[:WORKERS] or tcp://HOST:PORT (extra [distributed])")
+
+
+def _power_parser(sub: Any) -> None:
+    w = sub.add_parser("power", help="the smallest defect of each family each claim catches (detection power)")
+    w.add_argument("--profile", default="quick", help="quick or full (the claims' sizes)")
+    w.add_argument("--families", default=None, help="comma-separated defect families (default: all; see mutants)")
+    w.add_argument("--claims", default=None, help="comma-separated claim ids (default: all)")
+    w.add_argument("--seed", type=int, default=0, help="the fixed master seed of every evaluation (default 0)")
+    w.add_argument("--false-alarm-seeds", dest="false_alarm_seeds", type=int, default=0,
+                   help="also run the unmutated claims at seeds 0..N-1 and count their failures")
+    w.add_argument("--out", dest="out_dir", default="mbc-power", help="output directory (default ./mbc-power)")
+    w.add_argument("--resume", action="store_true", help="reuse the evaluations an earlier run into --out finished")
+    w.add_argument("--scheduler", default=None, help="run the units on Dask: local[:WORKERS] or tcp://HOST:PORT")
 
 
 def _simulate_parser(sub: Any) -> None:
@@ -173,15 +188,51 @@ def _cmd_certify(args: argparse.Namespace) -> int:
 def _cmd_mutants(_args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from .mutants import MUTANTS
+    from .mutants import FAMILIES, MUTANTS, family_of
 
     table = Table(title="planted defects (mbc-verify certify --mutant NAME)")
-    for h in ("name", "component", "defect"):
+    for h in ("name", "component", "family member", "defect"):
         table.add_column(h, overflow="fold")
     for m in MUTANTS.values():
-        table.add_row(m.name, m.target, m.description)
-    _console().print(table)
+        table.add_row(m.name, m.target, family_of(m) or "—", m.description)
+    fams = Table(title="defect families (--mutant FAMILY:EPS; ε = 0 is no defect)")
+    for h in ("family", "component", "defect", "ε searched by power"):
+        fams.add_column(h, overflow="fold")
+    for f in FAMILIES.values():
+        fams.add_row(f.name, f.target, f.description, f"{f.eps_min:.2g} … {f.eps_max:.2g}")
+    con = _console()
+    con.print(table)
+    con.print(fams)
     return EXIT_OK
+
+
+def _cmd_power(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .campaign import validate
+    from .power import check_families, measure_power
+    from .validation import check_int
+
+    check_families(args.families)
+    validate(args.profile, args.claims, None, args.seed)
+    check_int("false_alarm_seeds", args.false_alarm_seeds, 0)
+    _check_outputs(args)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_console(stderr=True), transient=True) as prog:
+        task = prog.add_task("power", total=None)
+
+        def on_unit(rnd: int, done: int, total: int, label: str) -> None:
+            prog.update(task, completed=done, total=total, description=f"power, round {rnd}: {label}")
+
+        doc = measure_power(args.profile, args.families, args.claims, seed=args.seed, out_dir=args.out_dir,
+                            false_alarm_seeds=args.false_alarm_seeds, resume=args.resume,
+                            scheduler=args.scheduler, on_unit=on_unit)
+    out = Path(args.out_dir)
+    text = (out / "power.md").read_text(encoding="utf-8")
+    _console().print(text[text.index("| family"):text.index("## False")].rstrip())
+    _console().print(f"reports: {out / 'power.json'}, {out / 'power.md'}, {out / 'power.png'}")
+    ok = all(t["meets_target"] for t in doc["targets"]) and doc["false_alarms"]["failures"] == 0
+    return EXIT_OK if ok else EXIT_FAIL
 
 
 def _run_with_progress(label: str, fn: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
@@ -265,7 +316,8 @@ def _cmd_solve(args: argparse.Namespace, names: dict[str, str]) -> int:
 def _dispatch(args: argparse.Namespace, names: dict[str, str]) -> int:
     if args.command == "solve":
         return _cmd_solve(args, names)
-    return {"certify": _cmd_certify, "mutants": _cmd_mutants, "simulate": _cmd_simulate}[args.command](args)
+    return {"certify": _cmd_certify, "mutants": _cmd_mutants, "power": _cmd_power,
+            "simulate": _cmd_simulate}[args.command](args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -110,7 +110,7 @@ def test_c10_units_carry_the_old_seed_offsets():
 def test_c12_deterministic_units_hold():
     """Sub-checks 3–5 on small sizes (sub-check 3 on the coarse grids of the quick profile's first two)."""
     claim = MaxwellMolecules()
-    data = {"isotropic": isotropic_part([50, 100], 0.5, None), "maxwell": maxwell_part(), "blob": blob_part(None),
+    data = {"isotropic": isotropic_part([50, 100], 0.5, None), "maxwell": maxwell_part(None), "blob": blob_part(None),
             "tpar": {"z": np.zeros(3)}, "moment4": {"z": np.zeros(3)}}
     checks = claim.checks(Context("C12", "quick", 0, None, claim.sizes["quick"]), data)
     assert len(checks) == 7

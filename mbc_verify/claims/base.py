@@ -6,6 +6,9 @@ A claim is a subclass of :class:`Claim` registered with :func:`mbc_verify.claims
   ``"maxwell"``, ``"axisymmetric"``) and ``catches`` (the planted defects it must fail under);
 - ``sizes``: ``{"quick": {...}, "full": {...}}``, the sizes of each profile (read through ``ctx.sizes``);
 - ``primary``: the name of its headline check;
+- ``formula_checks``: the names of its checks that test a formula without running an engine or a solver (e.g. a
+  symbolic identity, an ODE residual of a closed-form solution); ``mbc-verify power`` uses them to tell a defect
+  caught in the dynamics from one caught only in a formula;
 
 and implements
 
@@ -49,6 +52,7 @@ class Claim(ABC):
     catches: ClassVar[tuple[str, ...]] = ()
     sizes: ClassVar[dict[str, dict[str, Any]]]
     primary: ClassVar[str]
+    formula_checks: ClassVar[tuple[str, ...]] = ()
 
     def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
         """Independent units of work: ``{key: parameters}``; one unit by default."""

@@ -137,6 +137,7 @@ class Conservation(Claim):
     sizes = {"quick": {"replicas": 16, "jumps_per_replica": 10**7, "mpmath_replay_jumps": 500},
              "full": {"replicas": 32, "jumps_per_replica": 10**8, "mpmath_replay_jumps": 5000}}
     primary = "energy drift exponent"
+    formula_checks = ("symbolic identity",)
 
     def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {"symbolic": {"part": "symbolic"}, "replay": {"part": "replay"}}

@@ -136,6 +136,7 @@ class Generator(Claim):
     catches = ("rate_doubled", "rate_without_gamma")
     sizes = {"quick": {"replicas": 3000}, "full": {"replicas": 40000}}
     primary = "generator order in h"
+    formula_checks = ("generator order in h", "orders with 2 in their interval", "h² coefficient vs mbc.c_ell (worst)")
 
     def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {"deterministic": {}}

@@ -164,6 +164,7 @@ class GrazingLimit(Claim):
     sizes = {"quick": {"maxwell_h": [1.6, 0.8, 0.4], "maxwell_replicas": 3000, "coulomb_replicas": 2000},
              "full": {"maxwell_h": [1.6, 0.8, 0.4, 0.2], "maxwell_replicas": 40000, "coulomb_replicas": 20000}}
     primary = "grazing order (γ = 0)"
+    formula_checks = ("h → 0 order of the derived law",)
 
     def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {"limit order": {"part": "limit"}}

@@ -121,7 +121,7 @@ def moment4_part(n: int, replicas: int, t_end: float, snapshots: int, seed: int,
 def isotropic_part(grids: list[int], t_end: float, mutant: str | None) -> dict:
     """Sub-check 3: ∫|v|⁴ f of the isotropic solver from BKW against the exact value, with Richardson's estimate."""
     iso_t = np.linspace(0.0, t_end, 6)
-    exact = np.array([bkw_moment4(float(k)) for k in bkw_k(K0, iso_t)])
+    exact = np.array([bkw_moment4(float(k)) for k in bkw_k(K0, iso_t, mutant)])
     sols = [np.asarray(solve_isotropic(0.0, t_end, init=f"bkw:{K0:g}", snapshots=6, n_grid=g,
                                        mutant=mutant)["moment4"]) for g in grids]
     err = [float(np.max(np.abs(s - exact))) for s in sols]
@@ -129,20 +129,20 @@ def isotropic_part(grids: list[int], t_end: float, mutant: str | None) -> dict:
     return {"grids": list(grids), "max_err": err, "richardson": richardson}
 
 
-def maxwell_part() -> dict:
+def maxwell_part(mutant: str | None) -> dict:
     """Sub-check 4: landau.maxwell's exact solutions against the derived ODEs (central differences)."""
     alpha, beta = (derived.number("maxwell.second_moment_alpha"), derived.number("maxwell.second_moment_beta"))
     m0 = np.diag([0.5, 0.5, 2.0])
     ts = np.linspace(0.05, 0.6, 12)
-    dm = (second_moment_exact(m0, ts + FD_STEP) - second_moment_exact(m0, ts - FD_STEP)) / (2 * FD_STEP)
-    mt = second_moment_exact(m0, ts)
+    dm = (second_moment_exact(m0, ts + FD_STEP, mutant) - second_moment_exact(m0, ts - FD_STEP, mutant)) / (2 * FD_STEP)
+    mt = second_moment_exact(m0, ts, mutant)
     rhs = alpha * np.trace(mt, axis1=1, axis2=2)[:, None, None] * np.eye(3) + beta * mt
     res_m = float(np.max(np.abs(dm - rhs)))
     rhs4 = derived.function("maxwell.moment4_rhs", "m4", "E", "M2")
-    m4 = lambda t: np.array([bkw_moment4(float(k)) for k in bkw_k(K0, t)])  # noqa: E731
+    m4 = lambda t: np.array([bkw_moment4(float(k)) for k in bkw_k(K0, t, mutant)])  # noqa: E731
     d4 = (m4(ts + FD_STEP) - m4(ts - FD_STEP)) / (2 * FD_STEP)
     res_4 = float(np.max(np.abs(d4 - np.array([rhs4(x, 3.0, 3.0) for x in m4(ts)]))))
-    route = float(np.max(np.abs(moment4_exact(np.eye(3), bkw_moment4(K0), ts) / m4(ts) - 1.0)))
+    route = float(np.max(np.abs(moment4_exact(np.eye(3), bkw_moment4(K0), ts, mutant) / m4(ts) - 1.0)))
     return {"second_moment_ode_residual": res_m, "bkw_moment4_ode_residual": res_4, "ode_vs_bkw_route_rel": route}
 
 
@@ -193,6 +193,7 @@ class MaxwellMolecules(Claim):
              "full": {"n": 1024, "replicas": 2000, "h": H, "t_end": 0.5, "snapshots": 11, "engine": "fast",
                       "isotropic_grids": [100, 200, 400]}}
     primary = "MBC moments vs derived finite-h equations, max |z|"
+    formula_checks = ("second-moment ODE residual", "BKW ∫|v|⁴ ODE residual", "∫|v|⁴ ODE route vs BKW route")
 
     def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
         return {"tpar": {"part": "tpar", "seed_offset": 0}, "moment4": {"part": "moment4", "seed_offset": 1},
@@ -206,7 +207,7 @@ class MaxwellMolecules(Claim):
                        ctx.mutant)
         if part == "isotropic":
             return isotropic_part(s["isotropic_grids"], s["t_end"], ctx.mutant)
-        return maxwell_part() if part == "maxwell" else blob_part(ctx.mutant)
+        return maxwell_part(ctx.mutant) if part == "maxwell" else blob_part(ctx.mutant)
 
     def combine(self, ctx: Context, results: Mapping[str, Any]) -> dict:
         return dict(results)

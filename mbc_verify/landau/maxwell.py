@@ -34,7 +34,7 @@ import sympy as sp
 from scipy import integrate
 
 from ..initial import bkw_coefficients, parse_init
-from ..mutants import check_mutant
+from ..mutants import MAXWELL_RATES, check_mutant, defect
 from ..validation import check_array, check_gamma, check_int, check_nonnegative, check_positive, check_real
 from .densities import bkw_radial
 
@@ -47,6 +47,17 @@ def _derived():  # noqa: ANN202 — the derived-constants module of proofs_check
     from .. import derived
 
     return derived
+
+
+def _clock(t: np.ndarray | float, mutant: str | None) -> np.ndarray:
+    """The time at which the exact solutions are evaluated: t, or t(1 + ε) under the ``maxwell_rates`` defect.
+
+    Every rate of the closed γ = 0 dynamics (α, β, the fourth-moment ODE, K(t) of BKW) is proportional to the
+    collision operator's constant, so multiplying all of them by 1 + ε is exactly the time change t → t(1 + ε).
+    """
+    d = defect(check_mutant(mutant), "maxwell")
+    t = np.asarray(t, dtype=np.float64)
+    return t * (1.0 + d.amp) if d.code == MAXWELL_RATES else t
 
 
 @cache
@@ -77,9 +88,12 @@ def second_moment_solution(m0: np.ndarray, t: np.ndarray | float, alpha: float, 
     return eb * m0.reshape(batch + (3, 3)) + tr / 3.0 * (ec - eb) * np.eye(3)
 
 
-def second_moment_exact(m0: np.ndarray, t: np.ndarray | float) -> np.ndarray:
-    """M(t) = e^{βt} M₀ + (tr M₀/3)(e^{ct} - e^{βt}) I, c = 3α + β, at the Landau rates; shape t.shape + (3, 3)."""
-    return second_moment_solution(check_array("m0", m0, (3, 3)), t, *second_moment_rates())
+def second_moment_exact(m0: np.ndarray, t: np.ndarray | float, mutant: str | None = None) -> np.ndarray:
+    """M(t) = e^{βt} M₀ + (tr M₀/3)(e^{ct} - e^{βt}) I, c = 3α + β, at the Landau rates; shape t.shape + (3, 3).
+
+    ``mutant``: a ``maxwell_rates:EPS`` defect multiplies α and β by 1 + ε.
+    """
+    return second_moment_solution(check_array("m0", m0, (3, 3)), _clock(t, mutant), *second_moment_rates())
 
 
 def second_moment_diagonal(alpha: float, beta: float, energy: float, m0: np.ndarray | float,
@@ -127,11 +141,12 @@ def _moment4_function() -> Callable[..., Any]:
     return sp.lambdify(syms, expr, "numpy")
 
 
-def moment4_exact(m0: np.ndarray, m40: float, t: np.ndarray | float) -> np.ndarray:
-    """Exact ∫|v|⁴ f at times t for γ = 0 from M(0) = m0 and ∫|v|⁴ f(0) = m40."""
+def moment4_exact(m0: np.ndarray, m40: float, t: np.ndarray | float, mutant: str | None = None) -> np.ndarray:
+    """Exact ∫|v|⁴ f at times t for γ = 0 from M(0) = m0 and ∫|v|⁴ f(0) = m40 (``mutant`` as in
+    :func:`second_moment_exact`)."""
     m0 = check_array("m0", m0, (3, 3))
     t = np.asarray(t, dtype=np.float64)
-    val = _moment4_function()(t, float(m40), float(np.trace(m0)), float(np.trace(m0 @ m0)))
+    val = _moment4_function()(_clock(t, mutant), float(m40), float(np.trace(m0)), float(np.trace(m0 @ m0)))
     return np.broadcast_to(np.asarray(val, dtype=np.float64), t.shape).copy()
 
 
@@ -143,11 +158,12 @@ def moment4_rhs(m4: float, e: float, m2: float) -> float:
 # --- BKW --------------------------------------------------------------------------------------------------
 
 
-def bkw_k(k0: float, t: np.ndarray | float) -> np.ndarray:
-    """K(t) of the BKW solution from K(0) = k0 (derived key ``bkw.K`` in symbols K0, t)."""
+def bkw_k(k0: float, t: np.ndarray | float, mutant: str | None = None) -> np.ndarray:
+    """K(t) of the BKW solution from K(0) = k0 (derived key ``bkw.K`` in symbols K0, t; ``mutant`` as in
+    :func:`second_moment_exact`)."""
     bkw_coefficients(k0, "K0")
     fn = _derived().function("bkw.K", "K0", "t")
-    t = np.asarray(t, dtype=np.float64)
+    t = _clock(t, mutant)
     return np.asarray(np.vectorize(lambda x: float(fn(k0, x)))(t), dtype=np.float64)
 
 
@@ -206,10 +222,11 @@ def _quad(fn: Callable[[float], float], k: float) -> float:
     return float(val)
 
 
-def bkw_solution(k0: float, times: np.ndarray) -> dict[str, list[float]]:
-    """K, ∫|v|⁴ f, entropy and Fisher information of the BKW solution from K(0) = k0 at ``times``."""
+def bkw_solution(k0: float, times: np.ndarray, mutant: str | None = None) -> dict[str, list[float]]:
+    """K, ∫|v|⁴ f, entropy and Fisher information of the BKW solution from K(0) = k0 at ``times`` (``mutant`` as
+    in :func:`second_moment_exact`)."""
     times = check_array("times", times, (None,))
-    ks = bkw_k(k0, times)
+    ks = bkw_k(k0, times, mutant)
     return {"times": times.tolist(), "K": ks.tolist(),
             "moment4": [bkw_moment4(k) for k in ks],
             "entropy": [bkw_entropy(k) for k in ks],
@@ -262,7 +279,7 @@ def solve_maxwell(gamma: float, t_end: float, *, init: str = "maxwellian", snaps
     Returns the docs/spec.md §8 ``solve`` record: ``second_moment`` and ``moment4`` from the exact moment equations for
     every initial datum; ``entropy`` and ``fisher`` for ``bkw:K0`` (BKW solution) and ``maxwellian``
     (stationary), ``None`` otherwise (no closed form). ``gamma`` must be 0 (``ValueError`` naming gamma).
-    ``mutant`` is accepted for interface uniformity (no mutant targets this exact solution).
+    ``mutant``: a ``maxwell_rates:EPS`` defect multiplies every rate by 1 + ε (:func:`second_moment_exact`).
     """
     gamma = check_gamma(gamma)
     if gamma != 0.0:
@@ -276,15 +293,16 @@ def solve_maxwell(gamma: float, t_end: float, *, init: str = "maxwellian", snaps
     t0 = time.perf_counter()
     times = np.linspace(0.0, t_end, snapshots)
     m0, m40 = _initial_moments(spec)
-    mt = second_moment_exact(m0, times)
+    mt = second_moment_exact(m0, times, mutant)
     energy = np.trace(mt, axis1=1, axis2=2)
     rec: dict[str, Any] = {
         "times": times.tolist(), "mass": [1.0] * snapshots, "momentum": [[0.0, 0.0, 0.0]] * snapshots,
-        "energy": energy.tolist(), "second_moment": mt.tolist(), "moment4": moment4_exact(m0, m40, times).tolist(),
+        "energy": energy.tolist(), "second_moment": mt.tolist(),
+        "moment4": moment4_exact(m0, m40, times, mutant).tolist(),
         "entropy": None, "fisher": None,
     }
     if spec.name == "bkw":
-        sol = bkw_solution(spec.params[0], times)
+        sol = bkw_solution(spec.params[0], times, mutant)
         rec.update(entropy=sol["entropy"], fisher=sol["fisher"], K=sol["K"])
     elif spec.name == "maxwellian":
         rec.update(entropy=[-1.5 * math.log(2.0 * math.pi) - 1.5] * snapshots, fisher=[3.0] * snapshots)

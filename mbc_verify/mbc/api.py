@@ -11,6 +11,7 @@ so a record is a pure function of its parameters, bitwise, whatever the number o
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,18 +19,23 @@ from typing import Any
 import numpy as np
 
 from ..initial import InitSpec
+from ..mutants import INIT_SCALE
 from ..runspec import RunSpec, check_finite
 from .engines import Engine
 from .initial import sample_initial
-from .observables import moments
+from .observables import observed_moments
 
 
 def initial_velocities(spec: RunSpec, seed: int | None = None) -> np.ndarray:
     """The N × 3 initial velocities of a run: sampled from ``spec.init`` with ``seed`` (default the run's seed),
-    or a copy of the given ``spec.v0``."""
+    or a copy of the given ``spec.v0``; under the ``INIT_SCALE`` defect a sampled state has the energy (1 + ε) E."""
     if spec.init is None:
         return spec.v0.copy()
-    return sample_initial(spec.init, spec.n, spec.seed if seed is None else seed)
+    v = sample_initial(spec.init, spec.n, spec.seed if seed is None else seed)
+    d = spec.defect()
+    if d.code == INIT_SCALE:
+        v *= math.sqrt(1.0 + d.amp)
+    return v
 
 
 def engine_for(spec: RunSpec) -> Engine:
@@ -52,7 +58,7 @@ def run_record(spec: RunSpec, v: np.ndarray, progress: Callable[[float, float], 
     for k in range(spec.snapshots):
         if k > 0:
             eng.advance(batch, seeds, k, float(times[k - 1]), float(times[k]), spec.dt, jumps, tick)
-        m = moments(v)
+        m = observed_moments(v, eng.defect)
         for key, value in zip(("second_moment", "momentum", "energy", "moment4"), m, strict=True):
             check_finite(key, value, float(times[k]))
             rec[key][k] = value

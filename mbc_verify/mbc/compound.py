@@ -59,7 +59,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ..mutants import Defect
+from ..mutants import SAMPLER_BIAS, Defect
 from .angles import _rayleigh_mass, draw_angle, draw_azimuth
 from .compound_build import (
     _H,
@@ -224,13 +224,17 @@ def poisson_count(mu: float, key: np.uint64, counter: np.uint64) -> tuple:
 @njit(cache=True, inline="always")
 def sample_composed(tab: np.ndarray, mu: float, key: np.uint64, counter: np.uint64, defect: Defect) -> tuple:
     """(K, cos Θ, sin Θ, cos φ, sin φ, next counter): K ~ Poisson(μ) and the composed rotation of the K jumps,
-    Θ its angle and φ its azimuth about û₀ (uniform; the ``AZIMUTH_BIAS`` defect acts through draw_azimuth). K = 0 gives
+    Θ its angle and φ its azimuth about û₀ (uniform; the ``AZIMUTH_BIAS`` defect acts through draw_azimuth;
+    ``SAMPLER_BIAS`` returns Θ(1 + ε)). K = 0 gives
     Θ = 0 and uses only the Poisson counters. Inlined into the caller, so that a pair without jumps costs one
     Poisson draw and no call carrying ``tab``."""
     k, c = poisson_count(mu, key, counter)
     cos_t, sin_t, cos_p, sin_p = 1.0, 0.0, 1.0, 0.0
     if k > 0:
         cos_t, sin_t, c = composed_angle(tab, k, key, c)
+        if defect.code == SAMPLER_BIAS:
+            theta = math.atan2(sin_t, cos_t) * (1.0 + defect.amp)
+            cos_t, sin_t = math.cos(theta), math.sin(theta)
         cos_p, sin_p = draw_azimuth(key, c, defect)
         c += np.uint64(1)
     return k, cos_t, sin_t, cos_p, sin_p, c

@@ -75,7 +75,7 @@ class Engine:
         if name == "exact":
             return cls(name, jump_law(gamma, h, kernel, n, defect), defect, n)
         if name == "fast":
-            return cls(name, fast_law(gamma, h, kernel), defect, n)
+            return cls(name, fast_law(gamma, h, kernel, defect), defect, n)
         return cls(name, baseline_law(OPERATORS[name], gamma), defect, n)
 
     @property

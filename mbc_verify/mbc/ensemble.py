@@ -37,12 +37,12 @@ from numba import njit, prange
 
 from ..initial import InitSpec
 from ..legendre import next_legendre
+from ..mutants import Defect
 from ..runspec import RunSpec, check_finite
 from ..validation import ArgumentError, check_choice, check_int
-from .api import engine_for
-from .initial import sample_initial
+from .api import engine_for, initial_velocities
 from .kernel import frame
-from .observables import moments
+from .observables import observed_moments
 from .rng import bits, stream_key
 
 ENSEMBLE_STREAM = 0xE5E
@@ -110,9 +110,9 @@ def _moment_features(code: int, m: np.ndarray, p: np.ndarray, e: float, m4: floa
 
 
 @njit(cache=True)
-def _features(v: np.ndarray, u0: np.ndarray, codes: np.ndarray, out: np.ndarray) -> None:
+def _features(v: np.ndarray, u0: np.ndarray, codes: np.ndarray, out: np.ndarray, defect: Defect) -> None:
     """Write the selected observables of ``v`` into ``out`` (flattened, in the order of ``codes``)."""
-    m, p, e, m4 = moments(v)
+    m, p, e, m4 = observed_moments(v, defect)
     k = 0
     for code in codes:
         if code <= 4:
@@ -129,10 +129,10 @@ def _features(v: np.ndarray, u0: np.ndarray, codes: np.ndarray, out: np.ndarray)
 
 
 @njit(cache=True, parallel=True)
-def _record(v: np.ndarray, u0: np.ndarray, codes: np.ndarray, feats: np.ndarray, k: int) -> None:
+def _record(v: np.ndarray, u0: np.ndarray, codes: np.ndarray, feats: np.ndarray, k: int, defect: Defect) -> None:
     """feats[r, k] = features of replica r (v: R × N × 3), in ``prange``."""
     for r in prange(v.shape[0]):
-        _features(v[r], u0[r], codes, feats[r, k])
+        _features(v[r], u0[r], codes, feats[r, k], defect)
 
 
 @njit(cache=True)
@@ -178,7 +178,7 @@ def _run_block(spec: RunSpec, v: np.ndarray, seeds: np.ndarray, codes: np.ndarra
     for k in range(spec.snapshots):
         if k > 0:
             eng.advance(v, seeds, k, float(times[k - 1]), float(times[k]), spec.dt, jumps)
-        _record(v, u0, codes, feats, k)
+        _record(v, u0, codes, feats, k, eng.defect)
         check_finite("observables", feats[:, k], float(times[k]))
     return feats, int(jumps.sum())
 
@@ -214,7 +214,7 @@ def run_ensemble(gamma: float, h: float | None, n: int, t_end: float, *, replica
     for r0 in range(0, spec.replicas, block):
         r1 = min(r0 + block, spec.replicas)
         seeds = replica_seeds(spec.seed, r0, r1)
-        v = np.stack([sample_initial(spec.init, spec.n, int(s)) for s in seeds])
+        v = np.stack([initial_velocities(spec, int(s)) for s in seeds])
         feats, made = _run_block(spec, v, seeds, codes, nfeat)
         count = _fold(feats, count, mean, m2)
         jumps += made
@@ -281,7 +281,7 @@ def ensemble_states(gamma: float, h: float | None, n: int, t_end: float, *, repl
     if spec.init is None:
         raise ArgumentError("init", "init: an ensemble needs an initial-data name (each replica samples its own)")
     seeds = replica_seeds(spec.seed, 0, spec.replicas)
-    v0 = np.stack([sample_initial(spec.init, spec.n, int(s)) for s in seeds])
+    v0 = np.stack([initial_velocities(spec, int(s)) for s in seeds])
     times = np.linspace(0.0, spec.t_end, spec.snapshots)
     return times, run_states(v0, seeds, times, spec.gamma, spec.h, engine=spec.engine, dt=spec.dt,
                              kernel=spec.kernel, mutant=spec.mutant)

@@ -38,7 +38,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 
-from ..mutants import FROZEN_PARTNERS, Defect
+from ..mutants import FROZEN_PARTNERS, PAIR_SELECTION, Defect
 from .kernel import norm3, random_jump
 from .rates import prefactor, speed_factor
 from .rng import stream_key, substream, uniform
@@ -182,7 +182,8 @@ def advance_exact(v: np.ndarray, seed: np.int64, segment: np.int64, t: float, t1
         ri = 0.0
         for k in range(n):
             ri += w[i, k]
-        j = _pick(w[i], ri, uniform(sub, np.uint64(4)))
+        u4 = uniform(sub, np.uint64(4))
+        j = _pick(w[i], ri, u4 ** (1.0 + defect.amp) if defect.code == PAIR_SELECTION else u4)
         if j < 0:  # row i is empty and R_i > 0 was drift: resum exactly and redraw this jump
             _row_sums(w, row)
             since_exact = 0

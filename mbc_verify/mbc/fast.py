@@ -23,6 +23,7 @@ first K, one or two table draws above, :mod:`mbc_verify.mbc.compound`), an azimu
 
 from __future__ import annotations
 
+from ..mutants import JUMP_ANGLE, NO_DEFECT, Defect
 from .compound_build import build_tables
 from .matching import OP_MBC, PairLaw
 
@@ -46,7 +47,9 @@ below the Monte Carlo error of the default ensemble sizes (se ≈ 0.01 for 600 r
 """
 
 
-def fast_law(gamma: float, h: float, kernel: int) -> PairLaw:
+def fast_law(gamma: float, h: float, kernel: int, defect: Defect = NO_DEFECT) -> PairLaw:
     """The MBC :class:`~mbc_verify.mbc.matching.PairLaw`: the certified compound-jump tables of (kernel, h)
-    (:func:`mbc_verify.mbc.compound_build.build_tables`, built once and cached in this process)."""
-    return PairLaw(OP_MBC, gamma, h, kernel, build_tables(kernel, h).tab)
+    (:func:`mbc_verify.mbc.compound_build.build_tables`, built once and cached in this process); under the
+    ``JUMP_ANGLE`` defect the tables of the angle h(1 + ε) with the rate of h."""
+    angle = h * (1.0 + defect.amp) if defect.code == JUMP_ANGLE else h
+    return PairLaw(OP_MBC, gamma, h, kernel, build_tables(kernel, angle).tab)

@@ -27,7 +27,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ..mutants import ONE_SIDED_ROTATION, TEXTBOOK_ROTATION, Defect
+from ..mutants import ENERGY_LEAK, JUMP_ANGLE, ONE_SIDED_ROTATION, TEXTBOOK_ROTATION, Defect
 from .angles import draw_angle, draw_azimuth
 
 _SAFE_LO = 2.0**-900  # |u|² in [_SAFE_LO, _SAFE_HI] is computed without underflow/overflow of any square
@@ -164,8 +164,8 @@ def jump_pair(v: np.ndarray, i: int, j: int, cos_t: float, sin_t: float, cos_p: 
     """Replace (v_i, v_j) in place by (c + u'/2, c - u'/2) with u' = rotate(u, θ, φ).
 
     Planted defects (:mod:`mbc_verify.mutants`): ``ONE_SIDED_ROTATION`` moves only v_i by u' - u;
-    ``TEXTBOOK_ROTATION`` uses :func:`textbook_rotate`; every other code is the correct update (the rate, azimuth
-    and pairing defects act elsewhere).
+    ``TEXTBOOK_ROTATION`` uses :func:`textbook_rotate`; ``ENERGY_LEAK`` scales u' by 1 + ε; every other code is the
+    correct update (the rate, azimuth and pairing defects act elsewhere).
     """
     ux = v[i, 0] - v[j, 0]
     uy = v[i, 1] - v[j, 1]
@@ -174,6 +174,10 @@ def jump_pair(v: np.ndarray, i: int, j: int, cos_t: float, sin_t: float, cos_p: 
         px, py, pz = textbook_rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
     else:
         px, py, pz = rotate(ux, uy, uz, cos_t, sin_t, cos_p, sin_p)
+    if defect.code == ENERGY_LEAK:
+        px *= 1.0 + defect.amp
+        py *= 1.0 + defect.amp
+        pz *= 1.0 + defect.amp
     if defect.code == ONE_SIDED_ROTATION:
         v[i, 0] += px - ux
         v[i, 1] += py - uy
@@ -193,7 +197,8 @@ def jump_pair(v: np.ndarray, i: int, j: int, cos_t: float, sin_t: float, cos_p: 
 @njit(cache=True)
 def random_jump(v: np.ndarray, i: int, j: int, kernel: int, h: float, key: np.uint64, defect: Defect) -> None:
     """One jump of the pair (i, j) with θ from the kernel's law (counter 0 of ``key``) and the azimuth from
-    counter 1 (:mod:`mbc_verify.mbc.angles`): the single jump routine of every engine."""
-    cos_t, sin_t = draw_angle(kernel, h, key, np.uint64(0))
+    counter 1 (:mod:`mbc_verify.mbc.angles`): the single jump routine of every engine (``JUMP_ANGLE``: the angle law
+    of h(1 + ε))."""
+    cos_t, sin_t = draw_angle(kernel, h * (1.0 + defect.amp) if defect.code == JUMP_ANGLE else h, key, np.uint64(0))
     cos_p, sin_p = draw_azimuth(key, np.uint64(1), defect)
     jump_pair(v, i, j, cos_t, sin_t, cos_p, sin_p, defect)

@@ -51,7 +51,7 @@ from numba import njit, prange
 from ..baselines.nanbu import nanbu_angle
 from ..baselines.spherical_bm import sbm_angle
 from ..baselines.takizuka_abe import ta_angle
-from ..mutants import FROZEN_PARTNERS, NO_DEFECT, Defect
+from ..mutants import FROZEN_PARTNERS, MATCHING_FACTOR, NO_DEFECT, Defect
 from .angles import draw_azimuth
 from .compound import pair_update as compound_update
 from .kernel import jump_pair, norm3
@@ -152,7 +152,8 @@ def mean_factor(n: int, h: float, kernel: int, defect: Defect) -> float:
 def pair_scale(law: PairLaw, n: int, defect: Defect) -> float:
     """The per-unit-time, per-|u|^γ scale of a matched pair: MBC's Poisson mean or a baseline's diffusion time."""
     if law.op == OP_MBC:
-        return mean_factor(n, law.h, law.kernel, defect)
+        scale = mean_factor(n, law.h, law.kernel, defect)
+        return scale * (1.0 + defect.amp) if defect.code == MATCHING_FACTOR else scale
     return pairing_factor(n)
 
 

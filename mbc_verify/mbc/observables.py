@@ -19,6 +19,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from ..mutants import OBSERVABLE_SCALE, Defect
 from ..validation import check_int
 from .kernel import norm3
 
@@ -41,6 +42,17 @@ def moments(v: np.ndarray) -> tuple:
     m /= n
     p /= n
     return m, p, m[0, 0] + m[1, 1] + m[2, 2], m4 / n
+
+
+@njit(cache=True)
+def observed_moments(v: np.ndarray, defect: Defect) -> tuple:
+    """:func:`moments` as a run records them: (M, P, E, m4), with M, E = tr M and m4 multiplied by 1 + ε under the
+    planted defect ``OBSERVABLE_SCALE`` (a defect of the observables, not of the dynamics)."""
+    m, p, e, m4 = moments(v)
+    if defect.code == OBSERVABLE_SCALE:
+        f = 1.0 + defect.amp
+        return m * f, p, e * f, m4 * f
+    return m, p, e, m4
 
 
 @njit(cache=True)

@@ -25,7 +25,7 @@ from numba import njit, prange
 
 from ..exact_sums import exact_energy, exact_momentum
 from ..legendre import legendre
-from ..mutants import Defect, defect
+from ..mutants import JUMP_ANGLE, Defect, defect
 from ..validation import check_array, check_grazing, check_int, check_seed
 from .angles import legendre_mean
 from .kernel import frame, random_jump, rotate
@@ -44,14 +44,16 @@ def zonal_generator(u: np.ndarray, e: np.ndarray, ell: int, gamma: float, h: flo
     ``mutant``. The M-point trapezoid rule in φ is exact for trigonometric polynomials of degree < M, and
     φ(u') is one of degree ℓ in (cos φ, sin φ): for M > ℓ the azimuthal mean is exact up to round-off.
     """
+    d = defect(mutant, "mbc")
+    angle = h * (1.0 + d.amp) if d.code == JUMP_ANGLE else h
     r = float(np.linalg.norm(u))
     phi0 = legendre(ell, float(u @ e) / r)
     acc = 0.0
     for m in range(nodes):
         a = 2.0 * math.pi * m / nodes
-        up = np.array(rotate(u[0], u[1], u[2], math.cos(h), math.sin(h), math.cos(a), math.sin(a)))
+        up = np.array(rotate(u[0], u[1], u[2], math.cos(angle), math.sin(angle), math.cos(a), math.sin(a)))
         acc += legendre(ell, float(up @ e) / float(np.linalg.norm(up))) - phi0
-    return lambda_h(r, gamma, h, 0, defect(mutant, "mbc")) * acc / nodes
+    return lambda_h(r, gamma, h, 0, d) * acc / nodes
 
 
 def n2_legendre_decay(r: float, t: float, ell: int, gamma: float, h: float) -> float:

@@ -1,0 +1,122 @@
+"""The reports of ``mbc-verify power``: ``power.json``, ``power.md`` (the table and the targets) and ``power.png``."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from .claims import CLAIM_IDS
+from .mutants import FAMILIES
+from .outputs import atomic_savefig, atomic_write_json, atomic_write_text
+
+
+def cell(row: dict[str, Any] | None) -> str:
+    """A table cell: ε*, ``≤ ε_min`` at the floor, ``> ε_max`` when not detected, ``FA`` (false alarm at ε = 0),
+    ``…`` unfinished, ``·`` when the claim does not use the family's component; ``(f)`` marks a catch made only by
+    formula checks."""
+    if row is None:
+        return "·"
+    state, star = row["state"], row["eps_star"]
+    if state.startswith("skipped"):
+        return "FA"
+    if state == "not detected":
+        return f"> {row['evaluations'][0]['eps']:.2g}"
+    if star is None or state == "searching":
+        return "…"
+    text = f"≤ {star:.2g}" if state == "at floor" else f"{star:.2g}"
+    return text + (" (f)" if row["formula_only"] else "")
+
+
+def _table(doc: dict[str, Any]) -> list[str]:
+    rows = doc["searches"]
+    claims = [c for c in CLAIM_IDS if any(r["claim"] == c for r in rows)]
+    families = list(dict.fromkeys(r["family"] for r in rows))
+    by = {(r["family"], r["claim"]): r for r in rows}
+    lines = ["| family | " + " | ".join(claims) + " |", "|---|" + "---|" * len(claims)]
+    for f in families:
+        lines.append(f"| {f} | " + " | ".join(cell(by.get((f, c))) for c in claims) + " |")
+    return lines
+
+
+def _targets(doc: dict[str, Any]) -> list[str]:
+    lines = ["| family | detected by | in an engine or solver run | best ε* | target | meets |",
+             "|---|---|---|---|---|---|"]
+    for t in doc["targets"]:
+        best = "—" if t["best_eps"] is None else f"{t['best_eps']:.2g}"
+        target = "≥ 2 claims" if t["target"] is None else f"≤ {t['target']:.2g}"
+        lines.append(f"| {t['family']} | {', '.join(t['detected_by']) or '—'} | "
+                     f"{', '.join(t['engine_or_solver']) or '—'} | {best} | {target} | "
+                     f"{'yes' if t['meets_target'] else '**no**'} |")
+    return lines
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    """``power.md``: how to read it, the ε* table, the targets and the false alarms."""
+    fa = doc["false_alarms"]
+    head = [f"# Detection power ({doc['profile']} profile, seed {doc['seed']})", "",
+            "ε* is the smallest amplitude of the defect family (row) at which the claim (column) fails, on the grid "
+            f"ε_max·2^(−k/{doc['steps_per_octave']}) searched by bisection at a fixed seed; the next smaller grid "
+            "amplitude passes. `> x`: passes at the largest amplitude x searched; `≤ x`: fails at the smallest; "
+            "`(f)`: caught only by checks of a formula, not of an engine or solver run; `FA`: the claim fails "
+            "without a defect; `·`: the claim's computation does not use the family's component. The families "
+            "are listed by `mbc-verify mutants`.", ""]
+    if doc["interrupted"]:
+        head += ["**Interrupted**: the searches marked `…` did not finish.", ""]
+    body = _table(doc) + ["", "## Targets", ""] + _targets(doc)
+    body += ["", "## False alarms (ε = 0)", "",
+             f"{fa['failures']} failing certificates in {fa['evaluations']} unmutated claim runs at seeds "
+             f"{', '.join(str(s) for s in fa['seeds'])}.", "",
+             f"Wall time {doc.get('wall_seconds', math.nan):.0f} s in {doc.get('rounds', 0)} rounds."]
+    return "\n".join(head + body) + "\n"
+
+
+def figure(doc: dict[str, Any]) -> Any:
+    """ε* per family × claim on a log colour scale (grey: not detected; white: not applicable)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.colors import LogNorm
+
+    rows = doc["searches"]
+    claims = [c for c in CLAIM_IDS if any(r["claim"] == c for r in rows)]
+    families = [f for f in FAMILIES if any(r["family"] == f for r in rows)]
+    by = {(r["family"], r["claim"]): r for r in rows}
+    grid = np.full((len(families), len(claims)), np.nan)
+    for i, f in enumerate(families):
+        for j, c in enumerate(claims):
+            r = by.get((f, c))
+            if r is not None and r["eps_star"] is not None:
+                grid[i, j] = r["eps_star"]
+    fig, ax = plt.subplots(figsize=(max(5.0, 1.0 + 0.75 * len(claims)), max(2.5, 1.2 + 0.42 * len(families))))
+    ax.set_facecolor("0.85")
+    finite = grid[np.isfinite(grid)]
+    norm = LogNorm(vmin=finite.min(), vmax=finite.max()) if finite.size and finite.min() < finite.max() else None
+    im = ax.imshow(np.ma.masked_invalid(grid), norm=norm, cmap="viridis_r", aspect="auto")
+    for i, f in enumerate(families):
+        for j, c in enumerate(claims):
+            ax.text(j, i, cell(by.get((f, c))), ha="center", va="center", fontsize=6)
+    ax.set_xticks(range(len(claims)), claims)
+    ax.set_yticks(range(len(families)), families)
+    ax.set_xlabel("claim")
+    ax.set_ylabel("defect family")
+    ax.set_title(f"smallest detected amplitude ε* ({doc['profile']} profile; grey: not detected)", fontsize=9)
+    fig.colorbar(im, ax=ax, label="ε* (log scale)")
+    fig.tight_layout()
+    return fig
+
+
+def write_power_reports(doc: dict[str, Any], out: Path) -> None:
+    """Write ``power.json``, ``power.md`` and ``power.png`` atomically into ``out``."""
+    import matplotlib.pyplot as plt
+
+    atomic_write_json(out / "power.json", doc)
+    atomic_write_text(out / "power.md", markdown(doc))
+    fig = figure(doc)
+    atomic_savefig(fig, out / "power.png", dpi=120)
+    plt.close(fig)
+
+
+__all__ = ["cell", "figure", "markdown", "write_power_reports"]

@@ -1,0 +1,48 @@
+"""Slow tier: the real detection-power table and the false-alarm count (issue: detection power).
+
+``test_the_power_table_does_not_regress`` regenerates the quick-profile table that the README shows
+(``docs/power/power.json``, written by ``mbc-verify power --out DIR`` and copied there) and fails when a family
+that met its target no longer does, or when any ε* grows by more than one grid step (√2; the search runs at a fixed
+seed, so the same code gives the same table and one step absorbs a change of random-number use).
+``test_no_claim_fails_without_a_defect_at_twenty_seeds`` runs the unmutated quick campaign at seeds 0–19: the
+statistical checks are 5σ intervals, so the predicted number of false failures is about zero (≈ 6e-7 per z-check).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from mbc_verify.campaign import certify
+from mbc_verify.power import measure_power
+
+STORED = Path(__file__).resolve().parents[1] / "docs" / "power" / "power.json"
+FALSE_ALARM_SEEDS = 20
+
+
+@pytest.mark.slow
+def test_the_power_table_does_not_regress(tmp_path: Path) -> None:
+    stored = json.loads(STORED.read_text(encoding="utf-8"))
+    doc = measure_power(stored["profile"], out_dir=tmp_path, seed=stored["seed"])
+    was = {t["family"]: t for t in stored["targets"]}
+    now = {t["family"]: t for t in doc["targets"]}
+    assert [f for f in was if was[f]["meets_target"] and not now[f]["meets_target"]] == []
+    old = {(r["family"], r["claim"]): r["eps_star"] for r in stored["searches"]}
+    for r in doc["searches"]:
+        before = old.get((r["family"], r["claim"]))
+        if before is not None:
+            assert r["eps_star"] is not None and r["eps_star"] <= before * math.sqrt(2.0) * (1 + 1e-12), r
+
+
+@pytest.mark.slow
+def test_no_claim_fails_without_a_defect_at_twenty_seeds(tmp_path: Path) -> None:
+    failures, total = [], 0
+    for seed in range(FALSE_ALARM_SEEDS):
+        certs = certify("quick", seed=seed, out_dir=tmp_path / f"seed{seed}")
+        total += len(certs)
+        failures += [(seed, c.claim_id, [k.name for k in c.checks if not k.holds]) for c in certs if not c.passed]
+    print(f"false failures: {len(failures)} of {total} certificates: {failures}")
+    assert failures == []
