@@ -42,6 +42,13 @@ FRICTION_SIGN = 2
 BLOB_CONSTANT = 1
 """The velocity field is multiplied by 1 + ε (ε = 1: the ½ of docs/spec.md eq. (1) dropped)."""
 
+# --- component "axisymmetric" (the axisymmetric spectral Landau solver) -------------------------------------
+AXISYMMETRIC_CONSTANT = 1
+"""The operator ½ ∇·(A∇f − Bf) is multiplied by 1 + ε (ε = 1: the ½ of docs/spec.md eq. (1) dropped)."""
+AXISYMMETRIC_FRICTION_SIGN = 2
+"""The friction term B f of the flux A∇f − B f is multiplied by 1 − 2ε (ε = 1: its sign flipped)."""
+
+
 class Defect(NamedTuple):
     """What a numba kernel receives: the defect code of its component (:data:`NONE`: none) and the amplitude ε."""
 
@@ -89,6 +96,11 @@ _MUTANTS = (
            "the isotropic solver's flux has the sign of its entropic (friction) part flipped"),
     Mutant("blob_without_half", "blob", BLOB_CONSTANT, 1.0,
            "the blob solver drops the ½ of docs/spec.md eq. (1) (velocity field doubled)"),
+    Mutant("axisymmetric_without_half", "axisymmetric", AXISYMMETRIC_CONSTANT, 1.0,
+           "the axisymmetric Landau solver drops the ½ of docs/spec.md eq. (1) (collision operator doubled)"),
+    Mutant("axisymmetric_friction_sign", "axisymmetric", AXISYMMETRIC_FRICTION_SIGN, 1.0,
+           "the axisymmetric solver's flux A∇f − B f has the sign of its friction part B f flipped (the momentum "
+           "and energy correction still applies)"),
 )
 
 MUTANTS: dict[str, Mutant] = {m.name: m for m in _MUTANTS}
