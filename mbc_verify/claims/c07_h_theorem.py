@@ -53,8 +53,12 @@ the equilibrium; :mod:`mbc_verify.claims.anisotropic`). The error terms are thos
    ~1e-10 at the default rtol, far below it.
 8. **Cross-check** — from the isotropic datum ``CROSS_INIT`` the isotropic solver (n and 2n cells) and the
    axisymmetric solver (default resolution and its coarser partner: ¾ of n_r and n_ξ, 10 × rtol) give the same
-   H(t): |H_axi − H_iso,2n| ≤ |H_iso,n − H_iso,2n| + |H_axi,coarse − H_axi| + both entropy round-off bounds at every
-   output (Richardson: under monotone convergence each fine error is at most its coarse–fine difference).
+   H(t): |H_axi − H_iso,2n| ≤ |H_iso,n − H_iso,2n| + |H_axi,coarse − H_axi| + R at every output (Richardson: under
+   monotone convergence each fine error is at most its coarse–fine difference). R = Σ (steps + 1) R_H over the two
+   runs is the rounding that Richardson does not see: each step rounds every nodal value by a few ulps, which moves
+   H by at most about the entropy round-off bound R_H. Near equilibrium (γ = 1, t = 2 in ``full``) the two H(t)
+   differ by ~2e-13, and the isotropic H_n − H_2n does not decrease with n there (~2e-13 for n = 120, ~8e-13 for
+   240): that floor is accumulated rounding, not resolution.
 
 A flag check requires every axisymmetric run to complete within its step budget (:mod:`.anisotropic`).
 
@@ -65,8 +69,12 @@ and, for sub-checks 2–4 and 6–8, the run closest to failing (largest |measur
 Mutants killing it: ``solver_without_half`` (D doubled against the ½ of docs/spec.md eq. (1): sub-check 2) and
 ``entropy_sign`` (the flux is no longer the entropic one: sub-check 2); ``axisymmetric_without_half`` (the
 axisymmetric operator doubled: every internal check is consistent, the cross-check 8 fails) and
-``axisymmetric_friction_sign`` (its friction term flipped: the density concentrates, the cross-check 8 fails and
-runs exceed their step budget).
+``axisymmetric_friction_sign`` (its friction term flipped: the cross-check 8 fails, and at γ = -3, -2 the density
+concentrates and the runs exceed their step budget). Sub-checks 5 and 6 do not catch the friction flip: their
+allowance uses the operator's error level measured at the Maxwellian *with the same operator*, which a defect that
+breaks the equilibrium makes O(1). They certify that H decreases as far as a consistent operator resolves it; the
+consistency of the operator is the cross-check's subject (the equilibrium residual max|Q_h(M)|/max M of every run is
+in the details).
 """
 
 from __future__ import annotations
@@ -214,8 +222,8 @@ def cross_run(gamma: float, init: str, n: int, t_end: float, snapshots: int, mut
                 "entropy_isotropic": np.zeros(0), "entropy_axisymmetric": np.zeros(0), "allowance": np.zeros(0),
                 "worst_difference": math.nan, "worst_allowance": math.nan, "worst_time": math.nan}
     h_ic, h_if, h_a, h_ac = (np.asarray(r["entropy"]) for r in (*iso, fine, coarse))
-    allowance = (np.abs(h_ic - h_if) + np.abs(h_ac - h_a) + iso[1]["entropy_roundoff_bound"]
-                 + fine["entropy_roundoff_bound"])
+    rounding = sum((r["steps"] + 1) * r["entropy_roundoff_bound"] for r in (iso[1], fine))
+    allowance = np.abs(h_ic - h_if) + np.abs(h_ac - h_a) + rounding
     k = int(np.argmax(np.abs(h_a - h_if) / allowance))
     return {"gamma": gamma, "init": init, "completed": True, "failure": "", "times": np.asarray(fine["times"]),
             "entropy_isotropic": h_if, "entropy_axisymmetric": h_a, "allowance": allowance,
@@ -245,8 +253,8 @@ def cross_check(c: dict) -> Check:
     """Sub-check 8 for one γ."""
     return Check("isotropic and axisymmetric solvers agree on H(t)", c["worst_difference"], 0.0,
                  c["worst_allowance"], "abs",
-                 "Richardson: |H_n − H_2n| (isotropic, order 2) + |H_coarse − H_default| (axisymmetric) + the two "
-                 "entropy round-off bounds, at the same output",
+                 "Richardson: |H_n − H_2n| (isotropic, order 2) + |H_coarse − H_default| (axisymmetric) + the "
+                 "accumulated rounding (steps + 1) × entropy round-off bound of the two runs, at the same output",
                  f"H_axisymmetric − H_isotropic(2n) at the output closest to failing (t = {c['worst_time']:.4g}); "
                  f"γ = {c['gamma']:g}, {c['init']}")
 

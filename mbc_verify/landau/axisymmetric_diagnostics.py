@@ -76,7 +76,8 @@ from .axisymmetric_grid import AxisymmetricGrid
 from .axisymmetric_operator import AxisymmetricOperator
 
 __all__ = ["EPS", "abs_div", "abs_grad", "coarser", "dissipation_error", "entropy_budget", "equilibrium_of",
-           "equilibrium_v_max", "functional_series", "quadratic_functional", "relaxation_time", "rhs_roundoff"]
+           "equilibrium_v_max", "functional_series", "maxwellian", "quadratic_functional",
+           "relaxation_time", "rhs_roundoff"]
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -102,10 +103,15 @@ def abs_div(grid: AxisymmetricGrid, x_r: np.ndarray, x_t: np.ndarray) -> np.ndar
 
 
 def equilibrium_of(op: AxisymmetricOperator, f: np.ndarray) -> np.ndarray:
-    """M_f on the grid: the Maxwellian N(u e_z, T) with the discrete mass, axial momentum and energy of f, sampled
-    and projected onto them (:meth:`AxisymmetricOperator.project`)."""
+    """M_f on the grid: the Maxwellian with the discrete mass, axial momentum and energy of f (:func:`maxwellian`)."""
+    return maxwellian(op, op.moments(f))
+
+
+def maxwellian(op: AxisymmetricOperator, target: np.ndarray) -> np.ndarray:
+    """The Maxwellian N(u e_z, T) with mass, axial momentum and energy ``target`` = (Σ ω f, Σ ω v_z f, Σ ω |v|² f),
+    sampled on the grid and projected onto them (:meth:`AxisymmetricOperator.project`)."""
     g = op.grid
-    target = op.moments(f)
+    target = np.asarray(target, dtype=np.float64)
     u = target[1] / target[0]
     temp = (target[2] / target[0] - u * u) / 3.0
     q = g.r[:, None] ** 2 - 2.0 * u * g.v_z() + u * u
