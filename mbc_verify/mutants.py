@@ -64,6 +64,13 @@ BLOB_CONSTANT = 1
 MAXWELL_RATES = 1
 """The derived rates α, β of dM/dt = α tr(M) I + β M (and the fourth-moment ODE) are multiplied by 1 + ε."""
 
+# --- component "axisymmetric" (the axisymmetric spectral Landau solver) -------------------------------------
+AXISYMMETRIC_CONSTANT = 1
+"""The operator ½ ∇·(A∇f − Bf) is multiplied by 1 + ε (ε = 1: the ½ of docs/spec.md eq. (1) dropped)."""
+AXISYMMETRIC_FRICTION_SIGN = 2
+"""The friction term B f of the flux A∇f − B f is multiplied by 1 − 2ε (ε = 1: its sign flipped)."""
+
+
 class Defect(NamedTuple):
     """What a numba kernel receives: the defect code of its component (:data:`NONE`: none) and the amplitude ε."""
 
@@ -111,6 +118,11 @@ _MUTANTS = (
            "the isotropic solver's flux has the sign of its entropic (friction) part flipped"),
     Mutant("blob_without_half", "blob", BLOB_CONSTANT, 1.0,
            "the blob solver drops the ½ of docs/spec.md eq. (1) (velocity field doubled)"),
+    Mutant("axisymmetric_without_half", "axisymmetric", AXISYMMETRIC_CONSTANT, 1.0,
+           "the axisymmetric Landau solver drops the ½ of docs/spec.md eq. (1) (collision operator doubled)"),
+    Mutant("axisymmetric_friction_sign", "axisymmetric", AXISYMMETRIC_FRICTION_SIGN, 1.0,
+           "the axisymmetric solver's flux A∇f − B f has the sign of its friction part B f flipped (the momentum "
+           "and energy correction still applies)"),
 )
 
 MUTANTS: dict[str, Mutant] = {m.name: m for m in _MUTANTS}
@@ -151,6 +163,10 @@ _FAMILIES = (
     Family("blob_constant", "blob", BLOB_CONSTANT, "the blob solver's constant: ½ (1 + ε)"),
     Family("maxwell_rates", "maxwell", MAXWELL_RATES, "the exact Maxwell-molecule rates: α, β (1 + ε)",
            eps_min=1e-8),
+    Family("axisymmetric_constant", "axisymmetric", AXISYMMETRIC_CONSTANT,
+           "the axisymmetric solver's constant: ½ (1 + ε)"),
+    Family("axisymmetric_friction", "axisymmetric", AXISYMMETRIC_FRICTION_SIGN,
+           "the axisymmetric solver's friction term: B f (1 − 2ε)", eps_max=0.5),
 )
 
 FAMILIES: dict[str, Family] = {f.name: f for f in _FAMILIES}

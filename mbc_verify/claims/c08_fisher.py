@@ -19,13 +19,13 @@ reading of the published hypothesis; the range statement "[−3, 1], Coulomb inc
 
 **Certificate** (all required for a pass):
 
-1. **Monotonicity.** Isotropic-solver runs (:func:`mbc_verify.landau.isotropic.solve_isotropic`, its ``fisher``
-   diagnostic I_h = 4π Σ_a Δr ρ_a⁴ DF_a²/𝔽_a) for γ in the theorem's range, Coulomb included, from three initial
-   data (a two-temperature mixture, BKW, and a flat-topped super-Gaussian e^{−(λr)⁸}), each on n and 2n cells. Per
-   output interval the fine-grid increase ΔI_2n must not exceed its allowance |ΔI_n − ΔI_2n| + 2(log₂ n + 6) ε I:
-   under monotone convergence of any order ≥ 1 the fine-grid discretisation error is at most the coarse–fine
-   difference (Richardson; the scheme is second order, so this allowance is ≥ 3× the asymptotic estimate), plus the
-   round-off of two positive n-term sums (:func:`mbc_verify.stats.increase_ratios`,
+1. **Monotonicity (isotropic data).** Isotropic-solver runs (:func:`mbc_verify.landau.isotropic.solve_isotropic`, its
+   ``fisher`` diagnostic I_h = 4π Σ_a Δr ρ_a⁴ DF_a²/𝔽_a) for γ in the theorem's range, Coulomb included, from three
+   initial data (a two-temperature mixture, BKW, and a flat-topped super-Gaussian e^{−(λr)⁸}), each on n and 2n
+   cells. Per output interval the fine-grid increase ΔI_2n must not exceed its allowance |ΔI_n − ΔI_2n| +
+   2(log₂ n + 6) ε I: under monotone convergence of any order ≥ 1 the fine-grid discretisation error is at most the
+   coarse–fine difference (Richardson; the scheme is second order, so this allowance is ≥ 3× the asymptotic
+   estimate), plus the round-off of two positive n-term sums (:func:`mbc_verify.stats.increase_ratios`,
    :func:`mbc_verify.landau.isotropic_diagnostics.functional_roundoff_bound`). Headline: the largest ratio
    increase/allowance over all runs (pass ≤ 1). The flat-topped datum is
    :class:`mbc_verify.landau.densities.SuperGaussian`.
@@ -38,11 +38,34 @@ reading of the published hypothesis; the range statement "[−3, 1], Coulomb inc
    information of the exact BKW solution (:func:`mbc_verify.landau.maxwell.bkw_fisher` at K(t), derived key
    ``bkw.K``) within the same Richardson allowance |I_n − I_2n| + quadrature error 1e-12.
 
-Units: one per (γ, datum) monotonicity run, one per negative-control γ, one for the BKW comparison. Checks: the
-headline, one yes/no check per negative control (an increase was detected), the BKW comparison.
+**Anisotropic data** (the axisymmetric solver :func:`mbc_verify.landau.axisymmetric.solve_axisymmetric`, its
+``fisher`` I_h = 4 Σ ω |G√f|²; error bounds of :mod:`mbc_verify.landau.axisymmetric_diagnostics`):
+
+4. **Monotonicity on bi-Maxwellians and axially displaced mixtures** (``AXI_CASES``: γ = -3, -2, 1 in quick,
+   Coulomb included; more data and γ in ``full``), each run over ``axi_relaxation_times`` relaxation times τ at the
+   default resolution and at its coarser partner (¾ of n_r and n_ξ, 10 × rtol: coarser in every resolution
+   parameter, :func:`~mbc_verify.landau.axisymmetric_diagnostics.coarser`). Per output interval the increase of
+   I_h must not exceed |ΔI_coarse − ΔI| (Richardson, as item 1: the spectral scheme converges monotonically, the
+   time error is ≤ 1e-9 against a coarse–fine difference ≥ 1e-7) plus the first-order round-off bounds of the two
+   values (:func:`~mbc_verify.landau.axisymmetric_diagnostics.functional_series`). Check: the largest ratio.
+5. **Anisotropic negative control.** The same test on the Dirichlet energy G = ∫|∇f|² along the run from two equal
+   beams displaced along the axis (``BEAMS``, γ = -2): G first falls below its equilibrium value as the beams
+   merge, then rises to it, and the test must detect that increase (ratio > 1).
+6. **The axisymmetric runs are Landau solutions.** At γ = 0 from ``bkw:K0`` (an isotropic datum, v_max = √(80 T)
+   as for the isotropic solver) the axisymmetric I_h(t) agrees with the exact BKW Fisher information within
+   |I_coarse − I| + its round-off bound + QUAD_ERROR.
+
+A flag check requires every axisymmetric run to complete within its step budget (:mod:`.anisotropic`).
+
+Units: one per (γ, datum) monotonicity run, one per negative-control γ, one for the BKW comparison, one per
+anisotropic datum (items 4, 5), one for item 6. Checks: the headline, one yes/no check per negative control (an
+increase was detected), the BKW comparison; the anisotropic headline, its negative control, the axisymmetric BKW
+comparison, the completion flag.
 
 Mutants killing it: ``solver_without_half`` and ``entropy_sign`` (sub-check 3: the BKW Fisher information is not
-reproduced; the first runs the equation at twice the speed, the second a different, non-conservative flow).
+reproduced; the first runs the equation at twice the speed, the second a different, non-conservative flow);
+``axisymmetric_without_half`` (item 6: twice the speed) and ``axisymmetric_friction_sign`` (items 4, 5 and 6: I
+increases, the density concentrates).
 """
 
 from __future__ import annotations
@@ -54,11 +77,13 @@ from typing import Any
 import numpy as np
 
 from ..certificate import Check
+from ..landau.axisymmetric_diagnostics import coarser, functional_series
 from ..landau.densities import SuperGaussian, radial_function
 from ..landau.isotropic import IsotropicGrid, default_v_max, initial_values, solve_isotropic
 from ..landau.isotropic_diagnostics import dirichlet_energy, functional_roundoff_bound
 from ..landau.maxwell import bkw_fisher, bkw_k
 from ..stats import increase_ratios
+from .anisotropic import STEPS_PER_OUTPUT, Datum, RunFailed, datum_label, run_length, run_pair, solve_guarded
 from .base import Claim, Context
 from .common import figure, label, max_or_nan
 from .registry import register
@@ -72,6 +97,14 @@ FLAT_POWER = 8.0
 QUAD_ERROR = 1e-12
 INITS = ("mixture:1,0.3,1,2", f"bkw:{BKW_K0}", SuperGaussian(FLAT_POWER).name)
 CONTROL_GAMMAS = (0.0, -3.0)
+#: two equal beams displaced along the axis: their Dirichlet energy first falls below its equilibrium value as the
+#: beams merge, then rises to it (the anisotropic negative control)
+BEAMS = [[0.5, 1.0, 1.0], [0.5, 1.0, -1.0]]
+#: anisotropic data of item 4: (γ, bi-Maxwellian name or axial mixture (w, T, u) triples); quick: the first three
+AXI_CASES = [[-3.0, "bimaxwellian:1.3,0.85"], [-2.0, BEAMS], [1.0, [[0.7, 0.8, 0.5], [0.3, 1.2, -1.2]]],
+             [-3.0, BEAMS], [-2.5, "bimaxwellian:2,0.5"], [-1.0, [[0.6, 0.7, 0.9], [0.4, 1.0, -1.3]]],
+             [0.0, "bimaxwellian:0.6,1.2"], [0.5, [[0.5, 0.6, 1.2], [0.3, 1.0, 0.0], [0.2, 0.8, -2.0]]]]
+AXI_HEAD = "anisotropic Fisher information increase / allowance"
 THEOREM = ("Guillen & Silvestre, The Landau equation does not blow up, Acta Math. 234 (2025) 315-375, "
            "arXiv:2311.09420, Theorem 1.1: 'Assume that the interaction potential alpha satisfies, for all r > 0, "
            "[r|alpha'(r)| <= sqrt(22) alpha(r)] then the Fisher information i(f) is monotone decreasing as a "
@@ -124,7 +157,7 @@ def bkw_check(n: int, t_end: float, snapshots: int, mutant: str | None) -> dict:
     init = f"bkw:{BKW_K0}"
     recs = [solve_isotropic(0.0, t_end, init=init, snapshots=snapshots, n_grid=m, mutant=mutant) for m in (n, 2 * n)]
     times = np.asarray(recs[1]["times"])
-    exact = np.array([bkw_fisher(float(k)) for k in bkw_k(BKW_K0, times)])
+    exact = np.array([bkw_fisher(float(k)) for k in bkw_k(BKW_K0, times, mutant)])
     coarse, fine = (np.asarray(r["fisher"]) for r in recs)
     allowance = np.abs(coarse - fine) + QUAD_ERROR
     ratio = np.abs(fine - exact) / allowance
@@ -132,17 +165,99 @@ def bkw_check(n: int, t_end: float, snapshots: int, mutant: str | None) -> dict:
             "worst_ratio": float(ratio.max()), "max_abs_error": float(np.abs(fine - exact).max())}
 
 
+def axisymmetric_fisher_run(gamma: float, spec: Datum, relaxation_times: float, snapshots: int,
+                            mutant: str | None) -> dict:
+    """Items 4 and 5 for one anisotropic datum: I_h(t) and the Dirichlet energy G(t) of an axisymmetric run and of
+    its coarser partner; the monotonicity ratios of both (allowance: coarse–fine difference of the increments plus
+    the first-order round-off bounds of the two fine values)."""
+    try:
+        fine, coarse = run_pair(gamma, spec, run_length(gamma, spec, relaxation_times), snapshots, mutant)
+    except RunFailed as err:
+        empty = np.zeros(0)
+        return {"gamma": gamma, "init": datum_label(spec), "completed": False, "failure": str(err), "times": empty,
+                "grids": [], "fisher": empty, "fisher_coarse": empty, "fisher_worst_ratio": math.nan,
+                "dirichlet": empty, "dirichlet_coarse": empty, "dirichlet_worst_ratio": math.nan,
+                "largest_relative_increase": math.nan}
+    out: dict[str, Any] = {"gamma": gamma, "init": datum_label(spec), "completed": True, "failure": "",
+                           "times": np.asarray(fine["times"]),
+                           "grids": [[r["n_r"], r["n_xi"], r["rtol"]] for r in (fine, coarse)]}
+    for key in ("fisher", "dirichlet"):
+        (values, bound), (coarse_values, _) = (functional_series(r, key) for r in (fine, coarse))
+        ratios = increase_ratios(coarse_values, values, bound[1:] + bound[:-1])
+        out.update({key: values, f"{key}_coarse": coarse_values, f"{key}_worst_ratio": float(ratios.max())})
+    out["largest_relative_increase"] = float((np.diff(out["fisher"]) / out["fisher"][:-1]).max())
+    return out
+
+
+def bkw_axisymmetric(t_end: float, snapshots: int, mutant: str | None) -> dict:
+    """Item 6: the axisymmetric solver's I_h(t) at γ = 0 from ``bkw:K0`` (v_max = √(80 T) as for the isotropic
+    solver) against the exact BKW Fisher information; allowance |I_coarse − I| + its round-off + QUAD_ERROR."""
+    init = f"bkw:{BKW_K0}"
+    try:
+        fine = solve_guarded(0.0, t_end, init=init, snapshots=snapshots, v_max=default_v_max(init), mutant=mutant,
+                             keep_states=True)
+        coarse = solve_guarded(0.0, t_end, init=init, snapshots=snapshots, mutant=mutant, **coarser(fine))
+    except RunFailed as err:
+        empty = np.zeros(0)
+        return {"completed": False, "failure": str(err), "times": empty, "exact": empty, "fisher": empty,
+                "worst_ratio": math.nan, "max_abs_error": math.nan, "grid": []}
+    times = np.asarray(fine["times"])
+    exact = np.array([bkw_fisher(float(k)) for k in bkw_k(BKW_K0, times, mutant)])
+    values, bound = functional_series(fine, "fisher")
+    allowance = np.abs(np.asarray(coarse["fisher"]) - values) + bound + QUAD_ERROR
+    return {"completed": True, "failure": "", "times": times, "exact": exact, "fisher": values,
+            "worst_ratio": float((np.abs(values - exact) / allowance).max()),
+            "max_abs_error": float(np.abs(values - exact).max()), "grid": [fine["n_r"], fine["n_xi"]]}
+
+
+def _at(values: np.ndarray, k: int) -> float:
+    return float(values[k]) if len(values) else math.nan
+
+
+def anisotropic_checks(data: dict) -> list[Check]:
+    """Items 4–6 (module docstring) and the completion flag; item 4 over the completed runs (all, with NaN values,
+    when none completed)."""
+    runs, bkw = data["anisotropic"], data["axisymmetric_bkw"]
+    done = [r for r in runs if r["completed"]] or runs
+    source = ("allowance |ΔI_coarse − ΔI| + the first-order round-off bounds of the two values: under monotone "
+              "convergence the default-resolution error is at most the difference to the run coarser in n_r, n_xi "
+              "and rtol (Richardson)")
+    out = [Check(AXI_HEAD, max_or_nan(r["fisher_worst_ratio"] for r in done), 1.0, 0.0, "le", source,
+                 "largest increase of I(f_t) between consecutive outputs over the axisymmetric runs (bi-Maxwellians, "
+                 "axially displaced mixtures; γ in the theorem's range, Coulomb included), in units of its "
+                 "allowance")]
+    out += [Check.flag(f"anisotropic negative control detects an increase, γ = {r['gamma']:g}",
+                       r["dirichlet_worst_ratio"] > 1.0,
+                       "the anisotropic headline's allowance: the Dirichlet energy must exceed it (ratio > 1)",
+                       f"G = ∫|∇f|² along the axisymmetric run from {r['init']} (two beams displaced along the axis), "
+                       "largest increase / allowance (reported in details)")
+            for r in runs if r["init"] == datum_label(BEAMS)]
+    out.append(Check("BKW Fisher information, axisymmetric solver: error / allowance", bkw["worst_ratio"], 1.0, 0.0,
+                     "le", "Richardson allowance |I_coarse − I| + round-off bound of I + quadrature error 1e-12 of the "
+                     "exact value", f"max over outputs of |I_h − I_BKW(K(t))| / allowance, γ = 0, bkw:{BKW_K0}"))
+    out.append(Check.flag("axisymmetric runs complete within their step budget",
+                          all(r["completed"] for r in [*runs, bkw]),
+                          f"at most {STEPS_PER_OUTPUT} adaptive steps per output interval on average (correct runs "
+                          "take ≤ 4), and no collapse of the step size",
+                          "every anisotropic and BKW run of the axisymmetric solver (failures in details)"))
+    return out
+
+
 @register
 class FisherMonotone(Claim):
     """C8 (module docstring)."""
 
     claim_id = "C8"
-    uses = ("isotropic", "maxwell")
-    catches = ("solver_without_half", "entropy_sign")
+    uses = ("isotropic", "maxwell", "axisymmetric")
+    catches = ("solver_without_half", "entropy_sign", "axisymmetric_without_half", "axisymmetric_friction_sign")
     sizes = {"quick": {"gammas": [-3.0, -2.0, 0.0, 1.0], "n_grid": 48, "t_end": 1.0, "snapshots": 21,
-                       "control_t_end": 1.0, "control_times": 6},
+                       "control_t_end": 1.0, "control_times": 6, "axi_cases": AXI_CASES[:3],
+                       "axi_relaxation_times": 10.0, "axi_snapshots": 21, "axi_bkw_t_end": 1.0,
+                       "axi_bkw_snapshots": 21},
              "full": {"gammas": [-3.0, -2.5, -2.0, -1.0, 0.0, 0.5, 1.0], "n_grid": 100, "t_end": 2.0,
-                      "snapshots": 41, "control_t_end": 2.0, "control_times": 11}}
+                      "snapshots": 41, "control_t_end": 2.0, "control_times": 11, "axi_cases": AXI_CASES,
+                      "axi_relaxation_times": 20.0, "axi_snapshots": 41, "axi_bkw_t_end": 2.0,
+                      "axi_bkw_snapshots": 41}}
     primary = "Fisher information increase / allowance"
 
     def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
@@ -150,20 +265,32 @@ class FisherMonotone(Claim):
                                           for g in ctx.sizes["gammas"] for init in INITS}
         out.update({f"control gamma={g:g}": {"part": "control", "gamma": g} for g in CONTROL_GAMMAS})
         out["bkw"] = {"part": "bkw"}
+        out.update({f"anisotropic {k}: gamma={g:g} {datum_label(spec)}": {"part": "anisotropic", "gamma": g,
+                                                                          "datum": spec}
+                    for k, (g, spec) in enumerate(ctx.sizes["axi_cases"])})
+        out["axisymmetric bkw"] = {"part": "axisymmetric bkw"}
         return out
 
     def run_unit(self, ctx: Context, **params: Any) -> dict:
-        s = ctx.sizes
-        if params["part"] == "fisher":
+        s, part = ctx.sizes, params["part"]
+        if part == "fisher":
             return fisher_run(params["gamma"], params["init"], s["n_grid"], s["t_end"], s["snapshots"], ctx.mutant)
-        if params["part"] == "control":
+        if part == "control":
             times = np.linspace(0.0, s["control_t_end"], s["control_times"])
             return control_run(params["gamma"], f"bkw:{BKW_K0}", s["n_grid"], times, ctx.mutant)
+        if part == "anisotropic":
+            return axisymmetric_fisher_run(params["gamma"], params["datum"], s["axi_relaxation_times"],
+                                           s["axi_snapshots"], ctx.mutant)
+        if part == "axisymmetric bkw":
+            return bkw_axisymmetric(s["axi_bkw_t_end"], s["axi_bkw_snapshots"], ctx.mutant)
         return bkw_check(s["n_grid"], s["t_end"], s["snapshots"], ctx.mutant)
 
     def combine(self, ctx: Context, results: Mapping[str, Any]) -> dict:
-        return {"runs": [v for k, v in results.items() if k.startswith("fisher")],
-                "controls": [v for k, v in results.items() if k.startswith("control")], "bkw": results["bkw"]}
+        def part(prefix: str) -> list:
+            return [v for k, v in results.items() if k.startswith(prefix)]
+
+        return {"runs": part("fisher"), "controls": part("control"), "bkw": results["bkw"],
+                "anisotropic": part("anisotropic"), "axisymmetric_bkw": results["axisymmetric bkw"]}
 
     def checks(self, ctx: Context, data: dict) -> list[Check]:
         source = ("allowance |ΔI_n − ΔI_2n| + 2(log2 2n + 6) eps I: the fine-grid error is at most the coarse–fine "
@@ -179,28 +306,35 @@ class FisherMonotone(Claim):
         out.append(Check("BKW Fisher information: error / allowance", data["bkw"]["worst_ratio"], 1.0, 0.0, "le",
                          "Richardson allowance |I_n − I_2n| + quadrature error 1e-12 of the exact value",
                          "max over outputs of |I_h − I_BKW(K(t))| / allowance, γ = 0, bkw:0.7"))
-        return out
+        return out + anisotropic_checks(data)
 
     def figure(self, ctx: Context, data: dict) -> Any:
-        fig, ax = figure(1, 3)
+        fig, ax = figure(2, 3)
         for r in data["runs"]:
             ax[0, 0].plot(r["times"], r["fisher"], lw=1, label=f"γ={r['gamma']:g}, {r['init']}")
-        ax[0, 0].set_xlabel("t")
-        ax[0, 0].set_ylabel(f"Fisher information I(f_t) (n = {2 * ctx.sizes['n_grid']})")
-        ax[0, 0].legend(fontsize=5)
+        label(ax[0, 0], "t", f"Fisher information I(f_t) (n = {2 * ctx.sizes['n_grid']})", legend=5)
         for c in data["controls"]:
             ax[0, 1].plot(c["times"], c["dirichlet"] / c["dirichlet"][0], "o-", label=f"∫|∇f|², γ={c['gamma']:g}")
-        ax[0, 1].set_xlabel("t")
-        ax[0, 1].set_ylabel("negative control G(t)/G(0)")
-        ax[0, 1].legend(fontsize=7)
+        label(ax[0, 1], "t", "negative control G(t)/G(0)")
         bkw = data["bkw"]
         ax[0, 2].plot(bkw["times"], bkw["exact"], "k-", label="exact BKW I(K(t))")
         ax[0, 2].plot(bkw["times"], bkw["fisher"], "o", ms=3, label="isotropic solver")
+        ax[0, 2].plot(data["axisymmetric_bkw"]["times"], data["axisymmetric_bkw"]["fisher"], "x", ms=3,
+                      label="axisymmetric solver")
         label(ax[0, 2], "t", "I (γ = 0, BKW)")
+        for r in (r for r in data["anisotropic"] if r["completed"]):
+            name = f"γ={r['gamma']:g}, {r['init'][:26]}"
+            ax[1, 0].plot(r["times"], r["fisher"], lw=1, label=name)
+            ax[1, 1].plot(r["times"], r["dirichlet"] / r["dirichlet"][0], "o-", ms=2, label=name)
+        label(ax[1, 0], "t", "axisymmetric runs: Fisher information I(f_t)", legend=5)
+        label(ax[1, 1], "t", "axisymmetric runs: G(t)/G(0), G = ∫|∇f|²", legend=5)
+        err = np.abs(data["axisymmetric_bkw"]["fisher"] - data["axisymmetric_bkw"]["exact"])
+        ax[1, 2].semilogy(data["axisymmetric_bkw"]["times"], np.maximum(err, 1e-17), "o-", ms=3)
+        label(ax[1, 2], "t", "axisymmetric |I_h − I_BKW| (floored at 1e-17)", legend=None)
         return fig
 
     def details(self, ctx: Context, data: dict) -> dict[str, Any]:
-        runs, bkw = data["runs"], data["bkw"]
+        runs, bkw, axi = data["runs"], data["bkw"], data["anisotropic"]
         return {
             "theorem": THEOREM, "theorem_gamma_range": list(GS_GAMMA_RANGE),
             "hypothesis_abs_gamma_bound": GS_HYPOTHESIS_BOUND, "initial_data": list(INITS),
@@ -211,4 +345,14 @@ class FisherMonotone(Claim):
                 "G_last": float(c["dirichlet"][-1])} for c in data["controls"]},
             "bkw_exact_fisher": {"worst_error_over_allowance": bkw["worst_ratio"],
                                  "max_abs_error": bkw["max_abs_error"]},
+            "anisotropic_runs": {f"{r['gamma']:g} {r['init']}": {
+                "fisher_worst_ratio": r["fisher_worst_ratio"], "dirichlet_worst_ratio": r["dirichlet_worst_ratio"],
+                "largest_relative_increase_of_I": r["largest_relative_increase"], "I_first": _at(r["fisher"], 0),
+                "I_last": _at(r["fisher"], -1), "G_min": float(np.min(r["dirichlet"], initial=math.inf)),
+                "G_last": _at(r["dirichlet"], -1), "t_end": _at(r["times"], -1),
+                "n_r, n_xi, rtol (default, coarse)": r["grids"], "failure": r["failure"]} for r in axi},
+            "axisymmetric_bkw_exact_fisher": {"worst_error_over_allowance": data["axisymmetric_bkw"]["worst_ratio"],
+                                              "max_abs_error": data["axisymmetric_bkw"]["max_abs_error"],
+                                              "n_r, n_xi": data["axisymmetric_bkw"]["grid"],
+                                              "failure": data["axisymmetric_bkw"]["failure"]},
         }

@@ -37,7 +37,9 @@ entropy Σ ω f log f is recorded after every step and its largest increase repo
 with the semi-discrete dissipation D = -Σ ω log f Q(f) at the snapshots. Along resolved runs D > 0 and H decreases
 at every step (tested on the γ = -3 reference run; at the snapshots for drifting beams). Q vanishes on a
 Maxwellian only up to the quadrature error of the coefficients (2e-12 of max M at the defaults, tested), so
-close enough to equilibrium, where D falls to that level, monotonicity is no longer resolved by this scheme.
+close enough to equilibrium, where D falls to that level, monotonicity is no longer resolved by this scheme. The
+error levels of H, D and I (operator error measured at the Maxwellian, first-order round-off bounds) and the
+per-step entropy allowance of claim C7 are in :mod:`.axisymmetric_diagnostics`.
 
 **Fisher information** I(f) = ∫|∇f|²/f = 4∫|∇√f|², computed as 4 Σ ω |G√f|² (no division by the round-off-level
 tail values of f; negative round-off values count as 0), non-increasing along the Landau flow for every γ ∈ [-3, 1]
@@ -63,7 +65,7 @@ from typing import Any
 import numpy as np
 
 from ..initial import InitSpec, parse_init
-from ..mutants import check_mutant
+from ..mutants import AXISYMMETRIC_CONSTANT, AXISYMMETRIC_FRICTION_SIGN, NO_DEFECT, Defect, check_mutant, defect
 from ..validation import check_array, check_choice, check_gamma, check_int, check_positive, check_real
 from .axisymmetric_grid import AxisymmetricGrid
 from .axisymmetric_operator import AxisymmetricOperator
@@ -72,7 +74,8 @@ from .axisymmetric_stepper import integrate
 from .densities import SmoothedShell, density
 
 __all__ = ["AxialMixture", "DEFAULT_RTOL", "collision_coefficients", "default_resolution", "discretise",
-           "initial_rate", "initial_state", "nrl_isotropization_rate", "record_coefficients", "solve_axisymmetric"]
+           "initial_rate", "initial_state", "nrl_isotropization_rate", "operator_factors", "record_coefficients",
+           "record_operator", "solve_axisymmetric"]
 
 #: default tolerance of the adaptive SDIRK4 step (T∥(t) error ≈ 1e-9 for bimaxwellian:2,0.5, γ = -3)
 DEFAULT_RTOL = 1e-7
@@ -246,17 +249,28 @@ def initial_state(grid: AxisymmetricGrid, op: AxisymmetricOperator, d: _Datum) -
     return op.project(f, np.array(d.nominal))
 
 
-def _operator(grid: AxisymmetricGrid, gamma: float, kernel: str) -> AxisymmetricOperator:
-    return AxisymmetricOperator(grid, gamma, method=check_choice("kernel", kernel, ("auto", "closed", "quadrature")))
+def operator_factors(d: Defect) -> tuple[float, float]:
+    """(half, friction) of the operator half · ∇·(A∇f - friction · B f): (½, 1) (docs/spec.md eq. (1)); under the
+    planted defects ``AXISYMMETRIC_CONSTANT`` half = ½(1 + ε), ``AXISYMMETRIC_FRICTION_SIGN`` friction = 1 - 2ε."""
+    half = 0.5 * (1.0 + d.amp) if d.code == AXISYMMETRIC_CONSTANT else 0.5
+    friction = 1.0 - 2.0 * d.amp if d.code == AXISYMMETRIC_FRICTION_SIGN else 1.0
+    return half, friction
+
+
+def _operator(grid: AxisymmetricGrid, gamma: float, kernel: str, d: Defect = NO_DEFECT) -> AxisymmetricOperator:
+    half, friction = operator_factors(d)
+    return AxisymmetricOperator(grid, gamma, half=half, friction=friction,
+                                method=check_choice("kernel", kernel, ("auto", "closed", "quadrature")))
 
 
 def discretise(gamma: float, init: Any, n_r: int | None = None, v_max: float | None = None,
-               n_xi: int | None = None, kernel: str = "auto") -> tuple[_Datum, AxisymmetricOperator, np.ndarray]:
+               n_xi: int | None = None, kernel: str = "auto",
+               mutant: str | None = None) -> tuple[_Datum, AxisymmetricOperator, np.ndarray]:
     """(datum, operator, initial nodal values) of ``init`` at exponent γ: the grid of :func:`solve_axisymmetric`
-    for the same resolution arguments."""
+    for the same resolution arguments (``mutant``: a planted defect of component "axisymmetric", or None)."""
     gamma = check_gamma(gamma)
     d, grid = _build_grid(init, n_r, v_max, n_xi)
-    op = _operator(grid, gamma, kernel)
+    op = _operator(grid, gamma, kernel, defect(mutant, "axisymmetric"))
     return d, op, initial_state(grid, op, d)
 
 
@@ -286,9 +300,14 @@ def record_coefficients(record: dict[str, Any], snapshot: int, points: object) -
     if "states" not in record:
         raise ValueError("record: has no 'states'; run solve_axisymmetric with keep_states=True")
     snapshot = check_int("snapshot", snapshot, 0, len(record["states"]) - 1)
+    return CoefficientProbe(record_operator(record)).coefficients(np.array(record["states"][snapshot]), points)
+
+
+def record_operator(record: dict[str, Any]) -> AxisymmetricOperator:
+    """The operator of a :func:`solve_axisymmetric` record: its grid, γ, kernel route and planted defect (kernel
+    weights are cached per grid and γ)."""
     grid = AxisymmetricGrid(record["n_r"], record["v_max"], record["n_xi"])
-    op = _operator(grid, record["gamma"], record["kernel"])
-    return CoefficientProbe(op).coefficients(np.array(record["states"][snapshot]), points)
+    return _operator(grid, record["gamma"], record["kernel"], defect(record.get("mutant"), "axisymmetric"))
 
 
 def nrl_isotropization_rate(tpar: float, tperp: float) -> float:
@@ -379,8 +398,10 @@ def solve_axisymmetric(gamma: float, t_end: float, *, init: Any = "bimaxwellian:
     ``bimaxwellian:2,0.5``); time: adaptive SDIRK4 with tolerance ``rtol`` (default 1e-7), or a fixed step ≤ ``dt``.
     ``kernel``: "auto" (closed-form Green's functions for γ ∈ {-3, -1, 0, 1}, quadrature otherwise), "closed",
     "quadrature". ``precision``: "float64" (the only arithmetic of the time stepper; the 30-digit spot check of
-    the semi-discrete operator is :func:`.axisymmetric_mp.initial_rate_mp`). ``mutant``: accepted for interface
-    uniformity (no registered mutant targets this solver).
+    the semi-discrete operator is :func:`.axisymmetric_mp.initial_rate_mp`). ``mutant``: a planted defect
+    (:mod:`mbc_verify.mutants`, component "axisymmetric": ``axisymmetric_without_half``,
+    ``axisymmetric_friction_sign``; :func:`operator_factors`), None for the correct operator; mutants of other
+    components leave it unchanged.
 
     Returns the docs/spec.md §8 record at ``snapshots`` equally spaced times: ``times``, ``mass``, ``momentum`` (K×3),
     ``energy``, ``second_moment`` (K×3×3, axis z, diagonal by symmetry), ``moment4``, ``entropy`` (Σ ω f log f),
@@ -411,7 +432,7 @@ def solve_axisymmetric(gamma: float, t_end: float, *, init: Any = "bimaxwellian:
     cpts = None if coefficients_at is None else check_array("coefficients_at", coefficients_at, (None, 3))
     dpts = None if density_at is None else check_array("density_at", density_at, (None, 3))
     start = time.perf_counter()
-    d, op, f0 = discretise(gamma, init, n_r, v_max, n_xi, kernel)
+    d, op, f0 = discretise(gamma, init, n_r, v_max, n_xi, kernel, mutant)
     grid = op.grid
     times = np.linspace(0.0, t_end, snapshots)
     recorder = _Recorder(op, cpts, dpts, bool(keep_states))

@@ -129,17 +129,19 @@ def assemble_coefficients(psi: np.ndarray, r: np.ndarray, xi: np.ndarray, sin: n
 class AxisymmetricOperator:
     """Q(f), its coefficients and its frozen linearisation on ``grid`` for exponent γ (module docstring).
 
-    ``half``: the factor in front of the operator (½, docs/spec.md §1; 1 is a negative control); ``conserve``: apply the
-    momentum/energy correction; ``method``: kernel route of :func:`kernel_weights` ("auto", "closed",
+    ``half``: the factor in front of the operator (½, docs/spec.md §1; 1 is a negative control); ``friction``: the
+    factor of the friction term, Γ = A∇f - friction · B f (1; -1 flips its sign, a negative control); ``conserve``:
+    apply the momentum/energy correction; ``method``: kernel route of :func:`kernel_weights` ("auto", "closed",
     "quadrature"); ``weights``: precomputed kernel weights (the mpmath spot check passes its own; the operator
     then runs in the arithmetic of the grid and weights).
     """
 
-    def __init__(self, grid: AxisymmetricGrid, gamma: float, *, half: float = HALF, conserve: bool = True,
-                 method: str = "auto", weights: np.ndarray | None = None) -> None:
+    def __init__(self, grid: AxisymmetricGrid, gamma: float, *, half: float = HALF, friction: float = 1.0,
+                 conserve: bool = True, method: str = "auto", weights: np.ndarray | None = None) -> None:
         self.grid = grid
         self.gamma = check_gamma(gamma)
         self.half = half
+        self.friction = friction
         self.conserve = bool(conserve)
         self.method = method
         self.weights = kernel_weights(grid, self.gamma, method=method) if weights is None else weights
@@ -163,7 +165,8 @@ class AxisymmetricOperator:
 
     def flux(self, c: Coefficients, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         g_r, g_t = self.grid.grad(f)
-        return c.a_rr * g_r + c.a_rt * g_t - c.b_r * f, c.a_rt * g_r + c.a_tt * g_t - c.b_t * f
+        b_r, b_t = (c.b_r, c.b_t) if self.friction == 1.0 else (self.friction * c.b_r, self.friction * c.b_t)
+        return c.a_rr * g_r + c.a_rt * g_t - b_r * f, c.a_rt * g_r + c.a_tt * g_t - b_t * f
 
     # --- operator ----------------------------------------------------------------------------------------
     def rhs(self, f: np.ndarray, c: Coefficients | None = None) -> np.ndarray:
@@ -209,7 +212,7 @@ class AxisymmetricOperator:
         """(I - gdt L̄_ℓ)⁻¹ for every mode ℓ, L̄ the spherically averaged frozen operator (module docstring)."""
         g = self.grid
         avg = 0.5 * g.w
-        a_rr, a_tt, b_r = c.a_rr @ avg, c.a_tt @ avg, c.b_r @ avg
+        a_rr, a_tt, b_r = c.a_rr @ avg, c.a_tt @ avg, self.friction * (c.b_r @ avg)
         r2 = g.r ** 2
         out = np.empty((g.n_modes, g.n_r, g.n_r))
         eye = np.eye(g.n_r)
