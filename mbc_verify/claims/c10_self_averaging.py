@@ -213,7 +213,7 @@ class SelfAveraging(Claim):
     claim_id = "C10"
     uses = ("mbc", "maxwell", "axisymmetric")
     catches = ("one_sided_rotation", "biased_azimuth", "rate_doubled", "rate_without_gamma", "frozen_partners")
-    sizes = {"quick": {"n": [64, 128, 256, 512], "replicas": {"gamma=0": 24, "gamma<0": 12}, "h": 0.1,
+    sizes = {"quick": {"n": [64, 128, 256, 512], "replicas": {"gamma=0": 16, "gamma<0": 12}, "h": 0.1,
                        "path_n0": 64, "path_h0": 0.8, "path_steps": 4, "path_replicas": 12},
              "full": {"n": [128, 256, 512, 1024, 2048], "replicas": {"gamma=0": 128, "gamma<0": 48}, "h": 0.1,
                       "path_n0": 128, "path_h0": 0.8, "path_steps": 5, "path_replicas": 48}}
