@@ -30,12 +30,14 @@ def test_gamma0_reference_follows_the_exact_second_moment_and_agrees_with_the_ax
     pts = np.random.default_rng(2).standard_normal((50, 3))
     from mbc_verify.landau.axisymmetric import record_coefficients, solve_axisymmetric
 
-    rec = solve_axisymmetric(0.0, 0.4, init="bimaxwellian:2,0.5", snapshots=3, keep_states=True)
+    rec = solve_axisymmetric(0.0, 0.4, init="bimaxwellian:2,0.5", snapshots=3, keep_states=True, n_r=24, n_xi=24,
+                             rtol=1e-6)
     a_exact, b_exact = mf.at(2, pts)
     a_num, b_num = record_coefficients(rec, 2, pts)
-    # the solver's T∥(t) is converged to ~1e-10 (its docstring) and a∗f depends on f through M only at γ = 0
-    assert np.abs(a_num - a_exact).max() <= 1e-8 * np.abs(a_exact).max()
-    assert np.abs(b_num - b_exact).max() <= 1e-8 * np.abs(b_exact).max()
+    # a∗f depends on f through M only at γ = 0; on the coarse grid of claim C10 the solver's coefficients are
+    # within ~3e-5 of the converged ones (test below), so 1e-4 of their largest value
+    assert np.abs(a_num - a_exact).max() <= 1e-4 * np.abs(a_exact).max()
+    assert np.abs(b_num - b_exact).max() <= 1e-4 * np.abs(b_exact).max()
 
 
 def test_bad_input() -> None:
