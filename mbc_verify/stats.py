@@ -228,3 +228,53 @@ def fit_exponent(n: object, y: object, sigma_rel: object) -> ExponentFit:
     beta = cov @ (x.T @ (w * np.log(ya)))
     chi2 = float((w * (np.log(ya) - x @ beta) ** 2).sum())
     return ExponentFit(float(beta[1]), float(math.sqrt(cov[1, 1])), chi2, beta)
+
+
+class LimitFit(NamedTuple):
+    """Weighted fit y ≈ limit + c/n: the n → ∞ limit, its standard error, c and χ² (len(n) − 2 degrees of
+    freedom)."""
+
+    limit: float
+    limit_stderr: float
+    slope: float
+    chi2: float
+
+
+def fit_limit(n: object, y: object, sigma: object) -> LimitFit:
+    """Weighted least squares of y = limit + c/n (weights 1/sigma², sigma the known standard errors of y): the
+    n → ∞ value of a quantity with an O(1/n) finite-size correction, with its known-error standard error
+    sqrt((XᵀWX)⁻¹)₀₀."""
+    na = check_array("n", n, (None,))
+    ya = check_array("y", y, (na.shape[0],))
+    sa = check_array("sigma", sigma, (na.shape[0],))
+    if na.shape[0] < 2 or not (np.all(na > 0) and np.all(sa > 0)):
+        raise ValueError("n: need at least 2 points with n > 0 and sigma > 0 for the fit")
+    x = np.stack([np.ones_like(na, dtype=float), 1.0 / na], axis=1)
+    w = 1.0 / sa**2
+    cov = np.linalg.inv(x.T @ (w[:, None] * x))
+    beta = cov @ (x.T @ (w * ya))
+    chi2 = float((w * (ya - x @ beta) ** 2).sum())
+    return LimitFit(float(beta[0]), float(math.sqrt(cov[0, 0])), float(beta[1]), chi2)
+
+
+def wasserstein1_to_cdf(samples: object, x: object, cdf: object) -> float:
+    """W₁ = ∫ |F_N(s) − F(s)| ds between the empirical law of ``samples`` and the law whose CDF F is the
+    piecewise-linear interpolant of ``cdf`` at the increasing knots ``x`` (0 before x[0], 1 after x[-1]; cdf
+    non-decreasing from 0 to 1). Exact for that F: on each interval between consecutive breakpoints (knots and
+    sorted samples) F_N is constant and F linear, and ∫|c − linear| is integrated in closed form."""
+    s = np.sort(check_array("samples", samples, (None,)))
+    xa = check_array("x", x, (None,))
+    ca = check_array("cdf", cdf, (xa.shape[0],))
+    if xa.shape[0] < 2 or np.any(np.diff(xa) <= 0) or np.any(np.diff(ca) < 0) or ca[0] != 0.0 or \
+            abs(ca[-1] - 1.0) > 1e-12:
+        raise ValueError("cdf: need increasing knots x and a non-decreasing cdf from 0 to 1 on them")
+    pts = np.union1d(np.union1d(xa, s), [min(s[0], xa[0]), max(s[-1], xa[-1])])
+    f_left = np.interp(pts[:-1], xa, ca, left=0.0, right=1.0)
+    f_right = np.interp(pts[1:], xa, ca, left=0.0, right=1.0)
+    emp = np.searchsorted(s, pts[:-1], side="right") / s.size  # F_N on [pts_k, pts_{k+1})
+    a, b, dx = f_left - emp, f_right - emp, np.diff(pts)
+    same = a * b >= 0
+    whole = 0.5 * np.abs(a + b) * dx
+    with np.errstate(divide="ignore", invalid="ignore"):
+        split = 0.5 * (a * a + b * b) / np.abs(b - a) * dx
+    return float(np.sum(np.where(same, whole, split)))

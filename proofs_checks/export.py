@@ -21,7 +21,7 @@ import sympy as sp
 
 from mbc_verify.derived import PACKAGE_FILE, REPORT_DIGITS, bimaxwellian_rate_key
 
-from .derivations import bimaxwellian, bkw, hardy, maxwell, mbc
+from .derivations import bimaxwellian, bkw, hardy, maxwell, mbc, mixture
 
 REPOSITORY_FILE = Path(__file__).resolve().parent.parent / "reference" / "derived.json"
 OUTPUTS = (REPOSITORY_FILE, PACKAGE_FILE)
@@ -95,6 +95,14 @@ def _mbc() -> dict[str, dict[str, Any]]:
             mbc.moment4_generator_finite_h(),
             "γ = 0 MBC: generator applied to the empirical m4 = (1/N)Σ|v|⁴, in the EMPIRICAL m4, E = tr M, "
             "M2 = tr(M²) (zero momentum, any N): d/dt E[m4] = E[this]", _src("mbc", "moment4_generator_finite_h")),
+        "mbc.gamma0.tagged_velocity_rate_h": _entry(
+            mbc.tagged_velocity_rate_finite_h(),
+            "γ = 0 MBC at grazing h, any N, zero momentum: L_h v_i = κ_h v_i for every particle, so the two-time "
+            "correlation E[(1/N)Σ v_i(0)·v_i(t)] = E e^{κ_h t}; κ_h", _src("mbc", "tagged_velocity_rate_finite_h")),
+        "master.gamma0.tagged_velocity_rate": _entry(
+            mbc.landau_master_tagged_rate(), "γ = 0 Landau master equation (docs/spec.md §2), zero momentum: "
+            "L_N v_i = κ v_i; κ (the h → 0 limit of mbc.gamma0.tagged_velocity_rate_h)",
+            _src("mbc", "landau_master_tagged_rate")),
         "mbc.c_ell": _entry(mbc.c_ell(), "λ_h (P_ℓ(cos h) - 1) = -|u|^γ ℓ(ℓ+1)(1 + c_ℓ h² + O(h⁴)); c_ℓ in ell",
                             _src("mbc", "c_ell")),
     }
@@ -124,10 +132,17 @@ def _hardy() -> dict[str, dict[str, Any]]:
     return {key: _entry(e, desc, _src("hardy", func)) for key, (e, desc, func) in hardy.exported().items()}
 
 
+def _mixture() -> dict[str, dict[str, Any]]:
+    return {"landau.moment4_rate_gaussian_pair": _entry(
+        mixture.pair_rate(),
+        "R(T1, T2) = E[symmetrised weak-form integrand of |v|⁴] for v ~ N(0, T1 I), w ~ N(0, T2 I), exponent gamma: "
+        "d/dt ∫|v|⁴f at t = 0 for f = Σ w_k N(0, T_k I) is Σ_kl w_k w_l R(T_k, T_l)", _src("mixture", "pair_rate"))}
+
+
 def build() -> dict[str, dict[str, Any]]:
     """The full table, freshly derived."""
     table: dict[str, dict[str, Any]] = {}
-    for part in (_maxwell, _bkw, _mbc, _bimaxwellian, _hardy):
+    for part in (_maxwell, _bkw, _mbc, _bimaxwellian, _hardy, _mixture):
         table.update(part())
     return dict(sorted(table.items()))
 

@@ -123,3 +123,23 @@ def test_quick_profile_passes(cid, tmp_path):
 def test_declared_mutant_fails(cid, mutant, tmp_path):
     cert = run_claim(cid, "quick", 0, tmp_path, mutant)
     assert cert.verdict == "fail" and cert.failed_checks
+
+
+def test_c4_two_time_law_has_order_two_and_the_master_limit():
+    from mbc_verify.claims.c04_grazing_limit import LIMIT_LAWS
+
+    k, lead = limit_order(*LIMIT_LAWS["two-time"])
+    assert k == 2 and lead == "h**2/6"
+    assert limit_order(*LIMIT_LAWS["traceless"]) == limit_order()
+
+
+def test_c6_units_keep_the_gamma0_seeds():
+    from mbc_verify.claims.base import Context
+    from mbc_verify.claims.c06_chaos import SEED_STRIDE
+
+    claim = Chaos()
+    ctx = Context("C6", "quick", 0, None, claim.sizes["quick"])
+    units = claim.units(ctx)
+    assert all(units[f"N={n}"]["seed_offset"] == SEED_STRIDE * n for n in claim.sizes["quick"]["n"])
+    coulomb = claim.sizes["quick"]["n_coulomb"]
+    assert all(units[f"gamma=-3 N={n}"]["seed_offset"] == SEED_STRIDE * n + 1 for n in coulomb)

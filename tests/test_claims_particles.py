@@ -7,20 +7,18 @@ claim passes, and every planted defect it declares in ``catches`` makes it fail.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
 from mbc_verify.claims import run_claim
 from mbc_verify.claims.base import Context
 from mbc_verify.claims.c09_singular_control import SingularControl, singular_moment
-from mbc_verify.claims.c10_self_averaging import SelfAveraging, mean_fluctuations, slope_fit
+from mbc_verify.claims.c10_self_averaging import SelfAveraging
 from mbc_verify.claims.c12_maxwell_molecules import MaxwellMolecules, blob_part, isotropic_part, maxwell_part
-from mbc_verify.landau.coefficients import conditional_coefficient
+from mbc_verify.landau.mean_field import gamma0_coefficients
 from mbc_verify.mbc.api import simulate
 from mbc_verify.mbc.ensemble import ensemble_states, replica_seed
-from mbc_verify.mbc.observables import collision_coefficient, moments
+from mbc_verify.mbc.observables import collision_coefficient, drift_coefficient, moments, second_moment
 
 CLAIMS = (SingularControl, SelfAveraging, MaxwellMolecules)
 
@@ -76,32 +74,66 @@ def test_c9_checks_fail_on_a_resolved_increase():
 # ---------------------------------------------------------------- C10
 
 
-def test_mean_fluctuations_are_the_frobenius_errors():
+def _gamma0_refs(states):
+    """The γ = 0 mean-field coefficients of each snapshot's own empirical measure: then A_i = a∗f(v_i) exactly."""
+    return [gamma0_coefficients(v, second_moment(np.ascontiguousarray(v))) for v in states]
+
+
+def test_c10_replica_errors_vanish_when_the_reference_is_the_empirical_measure():
+    from mbc_verify.claims.c10_self_averaging import BIMAX, replica_errors, trapezoid_weights
+
+    _, states = ensemble_states(0.0, 0.3, 40, 0.2, replicas=2, init=BIMAX, snapshots=5, seed=1)
+    stats, b_max = replica_errors(states[0], 0.0, _gamma0_refs(states[0]), trapezoid_weights(0.2), BIMAX)
+    assert np.abs(stats).max() < 1e-12 and b_max < 1e-12
+
+
+def test_c10_replica_errors_definitions():
+    """Q^A, Q^{∫A}, Q^B, Q^{∫B}, p^A, s^B against direct numpy formulas for a shifted reference."""
+    from mbc_verify.claims.c10_self_averaging import MIXTURE, replica_errors, trapezoid_weights
+
+    rng = np.random.default_rng(4)
+    states = rng.standard_normal((5, 12, 3))
+    refs = [(rng.standard_normal((12, 3, 3)), rng.standard_normal((12, 3))) for _ in range(5)]
+    w = trapezoid_weights(1.0)
+    assert np.allclose(w, [0.125, 0.25, 0.25, 0.25, 0.125])
+    stats, _ = replica_errors(states, -2.0, refs, w, MIXTURE)
+    pairs = list(zip(states, refs, strict=True))
+    e_a = np.array([collision_coefficient(np.ascontiguousarray(v), -2.0) - a for v, (a, _) in pairs])
+    e_b = np.array([drift_coefficient(np.ascontiguousarray(v), -2.0) - b for v, (_, b) in pairs])
+    v = states[-1]
+    want = [np.mean(np.linalg.norm(e_a[-1], axis=(1, 2))),
+            np.mean(np.linalg.norm(np.tensordot(w, e_a, 1), axis=(1, 2))),
+            np.mean(np.linalg.norm(e_b[-1], axis=1)), np.mean(np.linalg.norm(np.tensordot(w, e_b, 1), axis=1)),
+            np.mean(np.einsum("na,nab,nb->n", v, e_a[-1], v)),
+            np.mean(np.sum(np.sum(v * v, axis=1)[:, None] * v * e_b[-1], axis=1))]
+    assert np.allclose(stats, want, rtol=1e-12)
+
+
+def test_c10_series_fits():
+    from mbc_verify.claims.c10_self_averaging import series
+
     rng = np.random.default_rng(0)
-    v = rng.standard_normal((9, 3))
-    v -= v.mean(axis=0)
-    v *= math.sqrt(3 * 9 / np.sum(v * v))
-    emp = collision_coefficient(v, 0.0)
-    cav, plain = mean_fluctuations(v, 0.0)
-    for value, cavity in ((cav, True), (plain, False)):
-        err = np.sqrt(np.sum((emp - conditional_coefficient(v, 0.0, cavity)) ** 2, axis=(1, 2)))
-        assert value == pytest.approx(np.mean(err), rel=1e-14)
-    with pytest.raises(ValueError, match="^gamma"):
-        mean_fluctuations(v, -2.0)
+    units = []
+    for n in (64, 128, 256, 512):
+        base = np.array([1.0, 2.0, 3.0, 4.0, 0.0, 0.0]) / np.sqrt(n)
+        stats = base * (1 + 0.01 * rng.standard_normal((40, 6))) + np.array([0, 0, 0, 0, 1, 1]) * (
+            0.5 / n + 0.001 * rng.standard_normal((40, 6)))
+        units.append({"n": n, "h": 0.1, "stats": stats, "b_max": 0.0})
+    d = series(units)
+    for name in ("qA", "iA", "qB", "iB"):
+        assert abs(d[f"slope_{name}"] + 0.5) < 5 * d[f"slope_se_{name}"]
+    for name in ("pA", "sB"):
+        assert abs(d[f"limit_{name}"]) < 5 * d[f"limit_se_{name}"]
 
 
-def test_slope_fit_recovers_minus_one_half():
-    rows = [{"n": n, "Q": 3.0 / math.sqrt(n), "Q_se": 0.01 / math.sqrt(n), "Q_plain_reference": 3.1 / math.sqrt(n)}
-            for n in (256, 512, 1024, 2048)]
-    fit = slope_fit(rows)
-    assert fit["slope"] == pytest.approx(-0.5, abs=1e-12) and fit["slope_plain_reference"] == pytest.approx(-0.5)
-
-
-def test_c10_units_carry_the_old_seed_offsets():
+def test_c10_units_and_seeds():
     claim = SelfAveraging()
     ctx = Context("C10", "quick", 0, None, claim.sizes["quick"])
-    offsets = [u["seed_offset"] for u in claim.units(ctx).values()]
-    assert offsets == [0, 1, 2, 3, 100, 101, 102, 103] == claim.seeds(ctx)
+    units = claim.units(ctx)
+    assert len(units) == 6 * len(claim.sizes["quick"]["n"]) + claim.sizes["quick"]["path_steps"]
+    hs = [u["h"] for u in units.values() if u.get("path")]
+    assert np.allclose(np.diff(np.log2(hs)), -1 / 2)  # h_k = h₀ 2^(−k/p), p = 2
+    assert len(set(claim.seeds(ctx))) == len(units)
 
 
 # ---------------------------------------------------------------- C12

@@ -137,3 +137,25 @@ def test_mixture_is_refused_for_particles() -> None:
 def test_bad_input_names_the_parameter(kwargs, name) -> None:
     with pytest.raises(ValueError, match=f"^{name}"):
         sample_initial(**kwargs)
+
+
+# ---------------------------------------------------------------- the mixture sampler (for run_states)
+
+
+def test_mixture_sampler_normalisation_components_and_reproducibility() -> None:
+    from mbc_verify.mbc.initial import sample_mixture
+
+    n = 4000
+    v = sample_mixture("mixture:0.5,0.2,0.5,1.8", n, seed=3)
+    assert v.shape == (n, 3) and v.flags.c_contiguous
+    assert np.abs(v.mean(axis=0)).max() <= 64 * EPS * np.abs(v).max()
+    assert np.mean(np.sum(v * v, axis=1)) == pytest.approx(3.0, rel=64 * EPS)
+    assert np.array_equal(v, sample_mixture("mixture:0.5,0.2,0.5,1.8", n, seed=3))
+    # the radial law Σ w_k χ₃(T_k): KS test of |v| (before normalisation the law is exact; the normalisation moves
+    # speeds by O(N^-1/2), far below the KS resolution at this N) at the 5σ level
+    def cdf(r):
+        return sum(0.5 * stats.chi.cdf(r / math.sqrt(t), 3) for t in (0.2, 1.8))
+
+    assert stats.kstest(np.linalg.norm(v, axis=1), cdf).pvalue > P_5SIGMA
+    with pytest.raises(ValueError, match="^init"):
+        sample_mixture("maxwellian", 10, seed=0)

@@ -82,3 +82,40 @@ def test_microcanonical_moment4() -> None:
     assert abs(z) <= 5.0
     with pytest.raises(ValueError, match="^n"):
         microcanonical_moment4(1)
+
+
+@pytest.mark.parametrize("gamma", [-3.0, -2.0, 0.0, 1.0])
+def test_drift_coefficient_matches_direct_sum(gamma) -> None:
+    from mbc_verify.mbc.observables import drift_coefficient
+
+    got = drift_coefficient(V, gamma)
+    want = np.zeros((len(V), 3))
+    for i in range(len(V)):
+        for j in range(len(V)):
+            z = V[i] - V[j]
+            r = np.linalg.norm(z)
+            if r > 0:
+                want[i] += -2.0 * r**gamma * z
+    want /= len(V)
+    assert np.allclose(got, want, rtol=1e-12, atol=1e-14 * np.abs(want).max())
+    # b = ∇·a: Σ_i b̄_i = 0 (antisymmetry b(−z) = −b(z)), to the round-off of N² terms
+    assert np.abs(got.sum(axis=0)).max() <= 1e-13 * len(V) * np.abs(got).max()
+
+
+def test_drift_coefficient_is_thread_independent() -> None:
+    import subprocess
+    import sys
+
+    code = ("import hashlib, numpy as np, numba; from mbc_verify.mbc.observables import drift_coefficient; "
+            "w = np.random.default_rng(0).standard_normal((300, 3)); "
+            "print(numba.get_num_threads(), hashlib.sha256(drift_coefficient(w, -3.0).tobytes()).hexdigest())")
+    out = {}
+    import os
+
+    for threads in ("1", "2"):
+        res = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, NUMBA_NUM_THREADS=threads),
+                             capture_output=True, text=True, timeout=300, check=True)
+        nthreads, digest = res.stdout.split()
+        assert nthreads == threads
+        out[threads] = digest
+    assert out["1"] == out["2"]

@@ -17,7 +17,9 @@ Laws (names parsed by :func:`mbc_verify.initial.parse_init`):
 Normalisation (docs/spec.md §8): v ← v - (1/N) Σ v_i, then v ← v · √(E / ((1/N) Σ |v_i|²)) with E = InitSpec.energy
 (T∥ + 2T⊥ for ``bimaxwellian``, 3 otherwise). After it, momentum and energy equal 0 and E up to round-off.
 
-``mixture`` is a density for the deterministic solvers only: particles refuse it.
+``mixture`` is a density for the deterministic solvers: :func:`sample_initial` (and so ``simulate``) refuses it;
+:func:`sample_mixture` draws it for the callers that pass initial states themselves (``run_states``): each velocity
+i.i.d. from Σ_k w_k N(0, T_k I) (component k with probability w_k), then normalised as above.
 Reproducible: the draws come from ``numpy.random.default_rng(seed)`` (PCG64), independent of the engines' streams.
 """
 
@@ -94,3 +96,17 @@ def sample_initial(init: str | InitSpec, n: int, seed: int) -> np.ndarray:
     n = check_n_particles(n)
     seed = check_seed(seed)
     return normalise(draw(spec, n, np.random.default_rng(seed)), spec.energy)
+
+
+def sample_mixture(init: str | InitSpec, n: int, seed: int) -> np.ndarray:
+    """N × 3 velocities i.i.d. from the ``mixture`` density Σ_k w_k N(0, T_k I) (weights and temperatures as
+    :attr:`mbc_verify.initial.InitSpec.mixture`), normalised to zero momentum and the nominal energy 3; same seed,
+    same v. ``ValueError`` naming init for another datum."""
+    spec = parse_init(init)
+    if spec.name != "mixture":
+        raise ValueError(f"init: sample_mixture draws a 'mixture', got {spec.name!r}")
+    n = check_n_particles(n)
+    rng = np.random.default_rng(check_seed(seed))
+    weights, temps = (np.array(x) for x in zip(*spec.mixture, strict=True))
+    label = np.minimum(np.searchsorted(np.cumsum(weights), rng.random(n), side="right"), weights.size - 1)
+    return normalise(rng.standard_normal((n, 3)) * np.sqrt(temps[label])[:, None], spec.energy)

@@ -4,6 +4,7 @@
     energy          E = (1/N) Σ_i |v_i|² = tr M       fourth    m4 = (1/N) Σ_i |v_i|⁴
     pair singular moment      (1/N²) Σ_{i≠j} |v_i - v_j|^p                    (O(N²), parallel over i)
     collision coefficient     ā_i = (1/N) Σ_j a(v_i - v_j),  a(z) = |z|^{γ+2} (I - ẑ⊗ẑ),  a(0) = 0   (O(N²))
+    drift coefficient         b̄_i = (1/N) Σ_j b(v_i - v_j),  b(z) = ∇·a(z) = -2 |z|^γ z,  b(0) = 0   (O(N²))
 
 The O(N²) hooks run ``prange`` over i into per-row arrays and sum the rows serially, so their results are
 bitwise independent of the thread count.
@@ -127,6 +128,30 @@ def collision_coefficient(v: np.ndarray, gamma: float) -> np.ndarray:
         for a in range(3):
             for b in range(3):
                 out[i, a, b] /= n
+    return out
+
+
+@njit(cache=True, parallel=True)
+def drift_coefficient(v: np.ndarray, gamma: float) -> np.ndarray:
+    """b̄_i = (1/N) Σ_j b(v_i - v_j) for every i (N × 3), b(z) = ∇·a(z) = -2 |z|^γ z, b(0) = 0 (docs/spec.md §1).
+
+    Row i is summed serially over j inside the ``prange`` over i: bitwise independent of the thread count."""
+    n = v.shape[0]
+    out = np.zeros((n, 3))
+    for i in prange(n):
+        for j in range(n):
+            z0 = v[i, 0] - v[j, 0]
+            z1 = v[i, 1] - v[j, 1]
+            z2 = v[i, 2] - v[j, 2]
+            r = norm3(z0, z1, z2)
+            if r == 0.0:
+                continue
+            c = -2.0 * r**gamma
+            out[i, 0] += c * z0
+            out[i, 1] += c * z1
+            out[i, 2] += c * z2
+        for a in range(3):
+            out[i, a] /= n
     return out
 
 

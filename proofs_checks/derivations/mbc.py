@@ -296,3 +296,45 @@ __all__ = ["H", "N", "ELL", "rate", "circle_moment_in_frame", "circle_moment_cov
            "landau_master_linear_statistic", "landau_master_minus_weak_form", "legendre_series_coefficients",
            "c_ell", "eigenvalue_exact", "in_sin_squared", "one_jump_average", "sphere_moment",
            "direction_generator", "projector", "jumped_pair"]
+
+
+# ---------------------------------------------------------------- the tagged particle (two-time correlations)
+
+
+def tagged_increment(h: sp.Expr = H, n_moment: Callable[..., sp.Expr] = circle_moment_covariant) -> sp.Expr:
+    """c_h with E_n[v_i' − v_i] = c_h (v_i − v_j) for one jump of the pair (v_i, v_j) (any γ: the rate does not
+    enter), or None when the mean increment is not of that form."""
+    v, w, n, r = vector("v"), vector("w"), vector("n"), sp.Symbol("R", positive=True)
+    cs, sn = TRIG
+    vp, _ = jumped_pair(v, w, n, cs, sn, r)
+    incr = [_average_over_n(sp.expand(vp[k] - v[k]), n, r, v - w, (*v, *w, cs, sn), n_moment) for k in range(DIM)]
+    c = sp.Symbol("c")
+    sol = solve_ansatz([incr[k] - c * (v[k] - w[k]) for k in range(DIM)], [c], [*v, *w])
+    return None if sol is None else sp.simplify(sol[c].subs({cs: sp.cos(h), sn: sp.sin(h)}))
+
+
+@cache
+def tagged_velocity_rate_finite_h(rate_factor: sp.Expr = TWO,
+                                  n_moment: Callable[..., sp.Expr] = circle_moment_covariant) -> sp.Expr:
+    """κ_h with L_h v_i = κ_h v_i for every particle i (γ = 0, zero momentum, any N):
+    L_h v_i = Σ_{j≠i} (rate_factor/N) λ_h c_h (v_i − v_j) = rate_factor λ_h c_h v_i − (rate_factor/N) λ_h c_h Σ_j v_j
+    (the j = i term vanishes), so E[v_i(t) | V_0] = e^{κ_h t} v_i(0) and E[(1/N)Σ v_i(0)·v_i(t)] = E e^{κ_h t}."""
+    return sp.simplify(rate_factor * rate(sp.Integer(0), sp.Integer(1)) * tagged_increment(n_moment=n_moment))
+
+
+def landau_master_tagged_rate(n_particles: int = 3, b_sign: int = -1) -> sp.Expr | None:
+    """κ with L_N v_{1,3} = κ v_{1,3} for the Landau master generator of docs/spec.md §2 at γ = 0, computed literally
+    by differentiation over N explicit particles at zero momentum (None when L_N v_1 is not a multiple of v_1);
+    ``b_sign=+1`` is the wrong-sign negative control."""
+    vs = [vector(f"x{k}_") for k in range(n_particles)]
+    phi = vs[0][2]
+    total = sp.Integer(0)
+    for i, j in product(range(n_particles), repeat=2):
+        if i != j:
+            b = kernel_b(vs[i] - vs[j], sp.Integer(0), b_sign)
+            total += sum(b[k] * (sp.diff(phi, vs[i][k]) - sp.diff(phi, vs[j][k])) for k in range(DIM)) / 2
+    # the a-term of A_ij needs second derivatives, which vanish for the linear φ
+    last = {c: -sum(vs[k][m] for k in range(n_particles - 1)) for m, c in enumerate(vs[-1])}
+    lhs = sp.expand(total.subs(last) / n_particles)
+    kappa = sp.simplify(lhs / vs[0][2])
+    return kappa if not kappa.free_symbols else None
