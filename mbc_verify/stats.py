@@ -228,3 +228,105 @@ def fit_exponent(n: object, y: object, sigma_rel: object) -> ExponentFit:
     beta = cov @ (x.T @ (w * np.log(ya)))
     chi2 = float((w * (np.log(ya) - x @ beta) ** 2).sum())
     return ExponentFit(float(beta[1]), float(math.sqrt(cov[1, 1])), chi2, beta)
+
+
+def _whitener(cov: object, n: int) -> np.ndarray:
+    """L⁻¹ for the Cholesky factor L Lᵀ = cov (n × n, symmetric positive definite)."""
+    c = check_array("cov", cov, (n, n))
+    try:
+        chol = np.linalg.cholesky(c)
+    except np.linalg.LinAlgError:
+        raise ValueError("cov: must be symmetric positive definite") from None
+    return np.linalg.inv(chol)
+
+
+class GLSFit(NamedTuple):
+    """Generalised least squares y ≈ A β with known covariance: β, Cov(β) = (Aᵀ C⁻¹ A)⁻¹, χ² and its dof."""
+
+    beta: np.ndarray
+    cov: np.ndarray
+    chi2: float
+    dof: int
+
+
+def fit_gls(design: object, y: object, cov: object) -> GLSFit:
+    """Generalised least squares of y (n) on the columns of ``design`` (n × m) with the known covariance ``cov`` of
+    y (Aitken 1935): whitened by the Cholesky factor of ``cov``, solved by least squares."""
+    ya = check_array("y", y, (None,))
+    a = check_array("design", design, (ya.shape[0], None))
+    if a.shape[1] > ya.shape[0]:
+        raise ValueError(f"design: {a.shape[1]} parameters for {ya.shape[0]} points")
+    w = _whitener(cov, ya.shape[0])
+    aw, yw = w @ a, w @ ya
+    beta, *_ = np.linalg.lstsq(aw, yw, rcond=None)
+    cov_beta = np.linalg.inv(aw.T @ aw)
+    return GLSFit(beta, cov_beta, float(np.sum((yw - aw @ beta) ** 2)), ya.shape[0] - a.shape[1])
+
+
+def fit_power_law_gls(x: object, y: object, cov: object) -> LineFit:
+    """Fit |y| ≈ C x^p in log-log by generalised least squares: the covariance of log|y| from ``cov`` (the
+    covariance of y) by the delta method, Cov(log|y_k|, log|y_l|) = cov_kl / (y_k y_l) (valid when every y is
+    resolved: a relative error of a few tenths at most). ``slope`` is p, ``intercept`` log C; dof 0 (known
+    errors: normal quantiles)."""
+    xa = check_array("x", x, (None,))
+    ya = check_array("y", y, (xa.shape[0],))
+    if not (np.all(xa > 0) and np.all(ya != 0)):
+        raise ValueError("y: a power-law fit needs x > 0 and y != 0")
+    c = check_array("cov", cov, (xa.shape[0], xa.shape[0])) / np.outer(ya, ya)
+    fit = fit_gls(np.stack([np.ones_like(xa), np.log(xa)], axis=1), np.log(np.abs(ya)), c)
+    return LineFit(float(fit.beta[1]), float(fit.beta[0]), float(math.sqrt(fit.cov[1, 1])), 0)
+
+
+class OffsetPowerFit(NamedTuple):
+    """y ≈ y₀ + c x^p: the offset y₀ and its standard error (p fitted), c, p and its standard error, χ², dof."""
+
+    offset: float
+    offset_stderr: float
+    coefficient: float
+    order: float
+    order_stderr: float
+    chi2: float
+    dof: int
+
+
+def _offset_power_chi2(p: float, xs: np.ndarray, ya: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
+    a = w @ np.stack([np.ones_like(xs), xs**p], axis=1)
+    beta, *_ = np.linalg.lstsq(a, w @ ya, rcond=None)
+    return float(np.sum((w @ ya - a @ beta) ** 2)), beta
+
+
+def fit_offset_power(x: object, y: object, cov: object, orders: tuple[float, float] = (0.2, 4.0)) -> OffsetPowerFit:
+    """Generalised least squares of y ≈ y₀ + c x^p (x > 0, at least 4 points) with the known covariance of y.
+
+    For fixed p the model is linear in (y₀, c); χ²(p) is minimised over p in ``orders`` (a grid of 200 orders, then
+    a bounded scalar minimisation around the best one). Standard errors from the Jacobian (1, x^p, c x^p log x)
+    at the minimum, (Jᵀ C⁻¹ J)⁻¹, so that the uncertainty of p is carried into that of y₀ (when J is singular —
+    c = 0, no x-dependence — the fixed-p errors are used and p's error is NaN). x is scaled by its maximum
+    internally (conditioning); c is returned in the units of x.
+    """
+    from scipy.optimize import minimize_scalar
+
+    xa = check_array("x", x, (None,))
+    ya = check_array("y", y, (xa.shape[0],))
+    if xa.shape[0] < 4 or not np.all(xa > 0):
+        raise ValueError("x: the offset power law needs at least 4 points with x > 0")
+    w = _whitener(cov, xa.shape[0])
+    scale = float(xa.max())
+    xs = xa / scale
+    grid = np.linspace(orders[0], orders[1], 200)
+    best = grid[int(np.argmin([_offset_power_chi2(p, xs, ya, w)[0] for p in grid]))]
+    step = grid[1] - grid[0]
+    res = minimize_scalar(lambda p: _offset_power_chi2(p, xs, ya, w)[0], method="bounded",
+                          bounds=(max(orders[0], best - step), min(orders[1], best + step)))
+    p = float(res.x)
+    chi2, (y0, c) = _offset_power_chi2(p, xs, ya, w)
+    jac = w @ np.stack([np.ones_like(xs), xs**p, c * xs**p * np.log(xs)], axis=1)
+    jtj = jac.T @ jac
+    if np.linalg.cond(jtj) < 1e12:
+        cov_b = np.linalg.inv(jtj)
+        p_se = float(math.sqrt(cov_b[2, 2]))
+    else:
+        cov_b = np.linalg.inv(jtj[:2, :2])
+        p_se = math.nan
+    return OffsetPowerFit(float(y0), float(math.sqrt(cov_b[0, 0])), float(c) / scale**p, p, p_se, chi2,
+                          xa.shape[0] - 3)
