@@ -263,22 +263,9 @@ def fit_gls(design: object, y: object, cov: object) -> GLSFit:
     return GLSFit(beta, cov_beta, float(np.sum((yw - aw @ beta) ** 2)), ya.shape[0] - a.shape[1])
 
 
-def fit_power_law_gls(x: object, y: object, cov: object) -> LineFit:
-    """Fit |y| ≈ C x^p in log-log by generalised least squares: the covariance of log|y| from ``cov`` (the
-    covariance of y) by the delta method, Cov(log|y_k|, log|y_l|) = cov_kl / (y_k y_l) (valid when every y is
-    resolved: a relative error of a few tenths at most). ``slope`` is p, ``intercept`` log C; dof 0 (known
-    errors: normal quantiles)."""
-    xa = check_array("x", x, (None,))
-    ya = check_array("y", y, (xa.shape[0],))
-    if not (np.all(xa > 0) and np.all(ya != 0)):
-        raise ValueError("y: a power-law fit needs x > 0 and y != 0")
-    c = check_array("cov", cov, (xa.shape[0], xa.shape[0])) / np.outer(ya, ya)
-    fit = fit_gls(np.stack([np.ones_like(xa), np.log(xa)], axis=1), np.log(np.abs(ya)), c)
-    return LineFit(float(fit.beta[1]), float(fit.beta[0]), float(math.sqrt(fit.cov[1, 1])), 0)
-
-
 class OffsetPowerFit(NamedTuple):
-    """y ≈ y₀ + c x^p: the offset y₀ and its standard error (p fitted), c, p and its standard error, χ², dof."""
+    """y ≈ y₀ + c x^p (or c x^p): the offset y₀ and its standard error (p fitted; 0 and 0 for the model without
+    offset), c, p and its standard error, χ², dof."""
 
     offset: float
     offset_stderr: float
@@ -289,10 +276,48 @@ class OffsetPowerFit(NamedTuple):
     dof: int
 
 
-def _offset_power_chi2(p: float, xs: np.ndarray, ya: np.ndarray, w: np.ndarray) -> tuple[float, np.ndarray]:
-    a = w @ np.stack([np.ones_like(xs), xs**p], axis=1)
-    beta, *_ = np.linalg.lstsq(a, w @ ya, rcond=None)
-    return float(np.sum((w @ ya - a @ beta) ** 2)), beta
+def _basis(xs: np.ndarray, p: float, offset: bool) -> np.ndarray:
+    cols = [np.ones_like(xs), xs**p] if offset else [xs**p]
+    return np.stack(cols, axis=1)
+
+
+def _chi2_at(p: float, xs: np.ndarray, yw: np.ndarray, w: np.ndarray, offset: bool) -> tuple[float, np.ndarray]:
+    a = w @ _basis(xs, p, offset)
+    beta, *_ = np.linalg.lstsq(a, yw, rcond=None)
+    return float(np.sum((yw - a @ beta) ** 2)), beta
+
+
+def _fit_order(x: object, y: object, cov: object, orders: tuple[float, float], offset: bool) -> OffsetPowerFit:
+    """The profile fit of :func:`fit_offset_power` (``offset``) or :func:`fit_power_gls`."""
+    from scipy.optimize import minimize_scalar
+
+    xa = check_array("x", x, (None,))
+    ya = check_array("y", y, (xa.shape[0],))
+    need = 4 if offset else 3
+    if xa.shape[0] < need or not np.all(xa > 0):
+        raise ValueError(f"x: the fit needs at least {need} points with x > 0")
+    w = _whitener(cov, xa.shape[0])
+    yw = w @ ya
+    scale = float(xa.max())
+    xs = xa / scale
+    grid = np.linspace(orders[0], orders[1], 200)
+    best = grid[int(np.argmin([_chi2_at(p, xs, yw, w, offset)[0] for p in grid]))]
+    step = grid[1] - grid[0]
+    res = minimize_scalar(lambda p: _chi2_at(p, xs, yw, w, offset)[0], method="bounded",
+                          bounds=(max(orders[0], best - step), min(orders[1], best + step)))
+    p = float(res.x)
+    chi2, beta = _chi2_at(p, xs, yw, w, offset)
+    c = float(beta[-1])
+    jac = w @ np.column_stack([_basis(xs, p, offset), c * xs**p * np.log(xs)])
+    jtj = jac.T @ jac
+    if np.linalg.cond(jtj) < 1e12:
+        cov_b = np.linalg.inv(jtj)
+        p_se = float(math.sqrt(cov_b[-1, -1]))
+    else:
+        cov_b = np.linalg.inv(jtj[:-1, :-1])
+        p_se = math.nan
+    y0, y0_se = (float(beta[0]), float(math.sqrt(cov_b[0, 0]))) if offset else (0.0, 0.0)
+    return OffsetPowerFit(y0, y0_se, c / scale**p, p, p_se, chi2, xa.shape[0] - len(beta) - 1)
 
 
 def fit_offset_power(x: object, y: object, cov: object, orders: tuple[float, float] = (0.2, 4.0)) -> OffsetPowerFit:
@@ -304,29 +329,11 @@ def fit_offset_power(x: object, y: object, cov: object, orders: tuple[float, flo
     c = 0, no x-dependence — the fixed-p errors are used and p's error is NaN). x is scaled by its maximum
     internally (conditioning); c is returned in the units of x.
     """
-    from scipy.optimize import minimize_scalar
+    return _fit_order(x, y, cov, orders, True)
 
-    xa = check_array("x", x, (None,))
-    ya = check_array("y", y, (xa.shape[0],))
-    if xa.shape[0] < 4 or not np.all(xa > 0):
-        raise ValueError("x: the offset power law needs at least 4 points with x > 0")
-    w = _whitener(cov, xa.shape[0])
-    scale = float(xa.max())
-    xs = xa / scale
-    grid = np.linspace(orders[0], orders[1], 200)
-    best = grid[int(np.argmin([_offset_power_chi2(p, xs, ya, w)[0] for p in grid]))]
-    step = grid[1] - grid[0]
-    res = minimize_scalar(lambda p: _offset_power_chi2(p, xs, ya, w)[0], method="bounded",
-                          bounds=(max(orders[0], best - step), min(orders[1], best + step)))
-    p = float(res.x)
-    chi2, (y0, c) = _offset_power_chi2(p, xs, ya, w)
-    jac = w @ np.stack([np.ones_like(xs), xs**p, c * xs**p * np.log(xs)], axis=1)
-    jtj = jac.T @ jac
-    if np.linalg.cond(jtj) < 1e12:
-        cov_b = np.linalg.inv(jtj)
-        p_se = float(math.sqrt(cov_b[2, 2]))
-    else:
-        cov_b = np.linalg.inv(jtj[:2, :2])
-        p_se = math.nan
-    return OffsetPowerFit(float(y0), float(math.sqrt(cov_b[0, 0])), float(c) / scale**p, p, p_se, chi2,
-                          xa.shape[0] - 3)
+
+def fit_power_gls(x: object, y: object, cov: object, orders: tuple[float, float] = (0.1, 4.0)) -> OffsetPowerFit:
+    """Generalised least squares of y ≈ c x^p (x > 0, at least 3 points) with the known covariance of y, in linear
+    space (every point counts, resolved or not), p profiled as in :func:`fit_offset_power`; errors from the
+    Jacobian (x^p, c x^p log x). ``offset`` is 0."""
+    return _fit_order(x, y, cov, orders, False)

@@ -12,11 +12,11 @@ sample covariance of the means (the K runs share their replicas, so their errors
   uncertainty of the order enters that of the limit (with fewer than four Δt, the error at the finest Δt itself: a
   conservative comparison that includes its bias). A consistent operator has e₀ = 0: the certified check is
   |e₀| ≤ 5 sqrt(se(e₀)² + ε_ref²), ε_ref the reference's own error;
-- the **order** p and error constant C of e ≈ C Δt^p: the GLS log-log fit (:func:`mbc_verify.stats.
-  fit_power_law_gls`, delta-method covariance) over the Δt whose error is resolved (|e_k| ≥ 4 se_k, one sign:
-  the delta method for log|e| needs a relative error ≲ 1/4), reported with its 99 % interval when at least three
-  Δt are resolved ("not resolved" otherwise). It is reported, not certified: its interval says how fast the
-  operator converges.
+- the **order** p and error constant C of e ≈ C Δt^p — the model with the certified limit e₀ = 0 — by GLS in
+  linear space over every Δt (:func:`mbc_verify.stats.fit_power_gls`: resolved or not, each point counts with
+  its covariance), reported with its 99 % interval (normal quantile, known errors) when a Δt dependence is
+  resolved ("not resolved" when the constant model fits, or when the fit cannot determine p). It is reported, not
+  certified: its interval says how fast the operator converges.
 """
 
 from __future__ import annotations
@@ -30,10 +30,9 @@ from scipy import stats as sps
 
 from ..certificate import Check
 from ..claims.common import figure, label
-from ..stats import fit_gls, fit_offset_power, fit_power_law_gls
+from ..stats import fit_gls, fit_offset_power, fit_power_gls
 from .base import Z_MAX
 
-Z_RESOLVED = 4.0
 P_5SIGMA = 2.0 * sps.norm.sf(5.0)
 LEVEL = 0.99
 
@@ -87,15 +86,14 @@ class LadderResult:
         return f"{self.order:.2f} [{lo:.2f}, {hi:.2f}], C = {self.constant:.3g}"
 
 
-def _order(dts: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> tuple[float, float, tuple[float, float], float,
-                                                                             int]:
-    se = np.sqrt(np.diag(cov))
-    sign = np.sign(mean[np.argmax(np.abs(mean) / se)])
-    use = np.flatnonzero((np.abs(mean) >= Z_RESOLVED * se) & (np.sign(mean) == sign))
-    if use.size < 3:
-        return math.nan, math.nan, (math.nan, math.nan), math.nan, int(use.size)
-    fit = fit_power_law_gls(dts[use], mean[use], cov[np.ix_(use, use)])
-    return fit.slope, fit.slope_stderr, fit.interval(LEVEL), float(sign * math.exp(fit.intercept)), int(use.size)
+def _order(dts: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> tuple[float, float, tuple[float, float], float]:
+    """(p, se, 99 % interval, C) of e ≈ C Δt^p (NaN when p is not determined)."""
+    fit = fit_power_gls(dts, mean, cov)
+    if not (math.isfinite(fit.order_stderr) and fit.order_stderr > 0):
+        return math.nan, math.nan, (math.nan, math.nan), math.nan
+    q = float(sps.norm.ppf(0.5 + LEVEL / 2))
+    return fit.order, fit.order_stderr, (fit.order - q * fit.order_stderr, fit.order + q * fit.order_stderr), \
+        fit.coefficient
 
 
 def analyse_ladder(dts: list[float], samples: np.ndarray, reference: float,
@@ -115,7 +113,11 @@ def analyse_ladder(dts: list[float], samples: np.ndarray, reference: float,
     else:
         off = fit_offset_power(x, mean, cov)
         model, limit, limit_se = "offset power", off.offset, off.offset_stderr
-    order, order_se, ci, constant, resolved = _order(x, mean, cov)
+    resolved = int(np.sum(np.abs(mean) >= Z_MAX * np.sqrt(np.diag(cov))))
+    if model == "constant" or x.size < 3:
+        order, order_se, ci, constant = math.nan, math.nan, (math.nan, math.nan), math.nan
+    else:
+        order, order_se, ci, constant = _order(x, mean, cov)
     return LadderResult([float(d) for d in x], mean.tolist(), np.sqrt(np.diag(cov)).tolist(), float(reference),
                         float(reference_error), model, limit, limit_se, order, order_se,
                         (float(ci[0]), float(ci[1])), constant, resolved, float(const.chi2))

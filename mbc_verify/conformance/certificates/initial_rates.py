@@ -69,7 +69,7 @@ class InitialRates(OperatorCertificate):
     any_gamma = False
     needs_time_step = True
     catches = ("missing_speed_factor", "doubled_frequency")
-    sizes = {"quick": {"n": 32768, "replicas": 64, "dt_rel": [0.0075, 0.015, 0.03, 0.06], "temperatures": 1},
+    sizes = {"quick": {"n": 32768, "replicas": 32, "dt_rel": [0.0075, 0.015, 0.03, 0.06], "temperatures": 1},
              "full": {"n": 32768, "replicas": 512, "dt_rel": [0.00375, 0.0075, 0.015, 0.03, 0.06],
                       "temperatures": 3}}
     primary = "initial rate, Δt → 0 limit (worst γ)"

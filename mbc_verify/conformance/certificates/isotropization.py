@@ -99,7 +99,7 @@ class Isotropization(OperatorCertificate):
     any_gamma = False
     needs_time_step = True
     catches = ("missing_speed_factor", "doubled_frequency")
-    sizes = {"quick": {"n": 32768, "replicas": 64, "t_end": 1.0, "spacing": 0.5, "dts": [0.0625, 0.125, 0.25, 0.5],
+    sizes = {"quick": {"n": 32768, "replicas": 32, "t_end": 1.0, "spacing": 0.5, "dts": [0.0625, 0.125, 0.25, 0.5],
                        "dt_rel": [0.0075, 0.015, 0.03, 0.06]},
              "full": {"n": 32768, "replicas": 512, "t_end": 2.0, "spacing": 0.5,
                       "dts": [0.03125, 0.0625, 0.125, 0.25, 0.5], "dt_rel": [0.00375, 0.0075, 0.015, 0.03, 0.06]}}

@@ -86,7 +86,7 @@ class MaxwellMolecules(OperatorCertificate):
     any_gamma = False
     needs_time_step = True
     catches = ("doubled_frequency",)
-    sizes = {"quick": {"n": 16384, "replicas": 128, "dts": [0.0025, 0.005, 0.01, 0.02]},
+    sizes = {"quick": {"n": 16384, "replicas": 64, "dts": [0.0025, 0.005, 0.01, 0.02]},
              "full": {"n": 16384, "replicas": 1024, "dts": [0.00125, 0.0025, 0.005, 0.01]}}
     primary = "Δt → 0 limit of T∥(T)"
 
