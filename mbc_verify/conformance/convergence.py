@@ -15,8 +15,9 @@ sample covariance of the means (the K runs share their replicas, so their errors
 - the **order** p and error constant C of e ≈ C Δt^p — the model with the certified limit e₀ = 0 — by GLS in
   linear space over every Δt (:func:`mbc_verify.stats.fit_power_gls`: resolved or not, each point counts with
   its covariance), reported with its 99 % interval (normal quantile, known errors) when a Δt dependence is
-  resolved ("not resolved" when the constant model fits, or when the fit cannot determine p). It is reported, not
-  certified: its interval says how fast the operator converges.
+  resolved and the limit is certified ("not resolved" when the constant model fits or the fit cannot determine p —
+  p at the edge of the range fitted, 0.1–4; none when the limit fails: the model e₀ = 0 is then rejected). It is
+  reported, not certified: its interval says how fast the operator converges.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from ..claims.common import figure, label
 from ..stats import fit_gls, fit_offset_power, fit_power_gls
 from .base import Z_MAX
 
+ORDERS = (0.1, 4.0)
+"""The range of orders fitted; an order at its edge is not determined."""
 P_5SIGMA = 2.0 * sps.norm.sf(5.0)
 LEVEL = 0.99
 
@@ -88,8 +91,9 @@ class LadderResult:
 
 def _order(dts: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> tuple[float, float, tuple[float, float], float]:
     """(p, se, 99 % interval, C) of e ≈ C Δt^p (NaN when p is not determined)."""
-    fit = fit_power_gls(dts, mean, cov)
-    if not (math.isfinite(fit.order_stderr) and fit.order_stderr > 0):
+    fit = fit_power_gls(dts, mean, cov, ORDERS)
+    interior = ORDERS[0] + 1e-3 < fit.order < ORDERS[1] - 1e-3
+    if not (interior and math.isfinite(fit.order_stderr) and fit.order_stderr > 0):
         return math.nan, math.nan, (math.nan, math.nan), math.nan
     q = float(sps.norm.ppf(0.5 + LEVEL / 2))
     return fit.order, fit.order_stderr, (fit.order - q * fit.order_stderr, fit.order + q * fit.order_stderr), \
@@ -114,7 +118,8 @@ def analyse_ladder(dts: list[float], samples: np.ndarray, reference: float,
         off = fit_offset_power(x, mean, cov)
         model, limit, limit_se = "offset power", off.offset, off.offset_stderr
     resolved = int(np.sum(np.abs(mean) >= Z_MAX * np.sqrt(np.diag(cov))))
-    if model == "constant" or x.size < 3:
+    limit_holds = abs(limit) <= Z_MAX * math.hypot(limit_se, reference_error)
+    if model == "constant" or x.size < 3 or not limit_holds:
         order, order_se, ci, constant = math.nan, math.nan, (math.nan, math.nan), math.nan
     else:
         order, order_se, ci, constant = _order(x, mean, cov)
@@ -125,7 +130,7 @@ def analyse_ladder(dts: list[float], samples: np.ndarray, reference: float,
 
 def ladder_figure(series: list[tuple[str, LadderResult]], ylabel: str) -> Any:
     """|error| ± 5 se against Δt for each ladder (log-log), with the fitted power law where it is resolved."""
-    fig, ax = figure(1, 1, width=6.0)
+    fig, ax = figure(1, 1, width=8.0)
     a = ax[0, 0]
     for name, res in series:
         x, se = np.array(res.dts), np.array(res.stderr)

@@ -72,7 +72,7 @@ def cell_text(c: Cell) -> str:
     text = MARK[c.verdict]
     orders = [o for o in c.orders if o.get("order") is not None and math.isfinite(o["order"])]
     if orders:
-        text += " (" + ", ".join(f"{o['gamma']:g}: {o['order']:.2f}" for o in orders) + ")"
+        text += " (" + ", ".join(f"{o.get('label', o['gamma'])}: {o['order']:.2f}" for o in orders) + ")"
     return text
 
 
@@ -84,8 +84,8 @@ def markdown(cells: Sequence[Cell], meta: dict[str, Any]) -> str:
     lines = [f"# mbc-verify conform ({meta['profile']} profile)", "",
              f"mbc_verify {__version__}; seed {meta['seed']}; γ selection "
              f"{meta['gammas'] or 'each certificate’s default'}; {meta['wall_seconds']:.0f} s.", "",
-             "Verdicts; in brackets the fitted Δt order of each certified quantity (γ: order where the certificate "
-             "runs several γ). n/a: the certificate does not apply (reason below).", "",
+             "Verdicts; in brackets the fitted Δt order p (error ≈ C Δt^p) of each certified quantity whose Δt "
+             "dependence is resolved (table below). n/a: the certificate does not apply (reason below).", "",
              "| operator | " + " | ".join(certs) + " |", "|---|" + "---|" * len(certs)]
     for op in ops:
         lines.append(f"| `{op}` | " + " | ".join(cell_text(by[(op, c)]) if (op, c) in by else "—" for c in certs)

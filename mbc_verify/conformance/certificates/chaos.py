@@ -105,7 +105,7 @@ class Chaos(OperatorCertificate):
         return "the two-particle correlations do not decay like 1/N: chaos is not propagated"
 
     def figure(self, ctx: OperatorContext, data: dict) -> Any:
-        fig, ax = figure(1, 1, width=6.0)
+        fig, ax = figure(1, 1, width=8.0)
         ns = np.array(ctx.sizes["n"], dtype=float)
         for g in self.selected_gammas(ctx):
             f = self.per_gamma(ctx, data, g)

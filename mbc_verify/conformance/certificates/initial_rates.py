@@ -64,7 +64,7 @@ class InitialRates(OperatorCertificate):
     """Bi-Maxwellian initial rates (module docstring)."""
 
     claim_id = "initial-rates"
-    statement = "the bi-Maxwellian initial rates dT∥/dt (eq. (44)) for γ ∈ {1, 0, −1, −2, −3} as Δt → 0, fitted order"
+    statement = "bi-Maxwellian initial rates dT∥/dt (eq. (44)), γ ∈ {1, 0, −1, −2, −3}, as Δt → 0"
     gammas = GAMMAS
     any_gamma = False
     needs_time_step = True
@@ -102,7 +102,8 @@ class InitialRates(OperatorCertificate):
         rows = []
         for c in self.cases(ctx):
             d = data[unit_key(*c)]
-            rows.append({"gamma": c[0], "quantity": f"one-step dT∥/dt, bimaxwellian:{c[1]:g},{c[2]:g}",
+            label = f"γ={c[0]:g}" + (f" T∥={c[1]:g}" if ctx.sizes["temperatures"] > 1 else "")
+            rows.append({"gamma": c[0], "label": label, "quantity": f"one-step dT∥/dt, bimaxwellian:{c[1]:g},{c[2]:g}",
                          "order": d["order"], "order_ci": d["order_ci"], "constant": d["constant"],
                          "limit": d["limit"], "limit_stderr": d["limit_stderr"]})
         return rows

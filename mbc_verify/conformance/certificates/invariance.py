@@ -60,7 +60,7 @@ class Invariance(OperatorCertificate):
     """Microcanonical invariance (module docstring)."""
 
     claim_id = "invariance"
-    statement = "the uniform law on the microcanonical sphere is invariant (marginal goodness of fit from equilibrium)"
+    statement = "the uniform law on the microcanonical sphere is invariant (marginals from equilibrium)"
     gammas = (0.0, -3.0)
     sizes = {"quick": {"replicas": 2000}, "full": {"replicas": 20000}}
     primary = "largest KS statistic"

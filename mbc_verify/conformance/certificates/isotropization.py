@@ -94,7 +94,7 @@ class Isotropization(OperatorCertificate):
     """Coulomb isotropization (module docstring)."""
 
     claim_id = "isotropization"
-    statement = "Coulomb (γ = −3) isotropization of bimaxwellian:2,0.5 against the converged anisotropic reference"
+    statement = "Coulomb isotropization (γ = −3) against the converged anisotropic reference"
     gammas = (GAMMA,)
     any_gamma = False
     needs_time_step = True
@@ -139,7 +139,8 @@ class Isotropization(OperatorCertificate):
     def orders(self, ctx: OperatorContext, data: dict) -> list[dict[str, Any]]:
         t, res = self._ladders(data)[-1]
         what = "one-step dT∥/dt at t = 0" if math.isclose(t, 0.0) else f"T∥(t = {t:g})"
-        return [{"gamma": GAMMA, "quantity": what, "order": res.order, "order_ci": res.order_ci,
+        return [{"gamma": GAMMA, "label": "dT∥/dt(0)" if math.isclose(t, 0.0) else f"T∥({t:g})", "quantity": what,
+                 "order": res.order, "order_ci": res.order_ci,
                  "constant": res.constant, "limit": res.limit, "limit_stderr": res.limit_stderr}]
 
     def figure(self, ctx: OperatorContext, data: dict) -> Any:

@@ -41,6 +41,7 @@ from ..driver import Driver, ladder, second_moment
 T_END = 0.08
 BIMAX = "bimaxwellian:2,0.5"
 BKW = "bkw:0.7"
+LABELS = {"tpar": "T∥", "moment4": "m4"}
 PARTS = {"tpar": "T∥ = (1/N) Σ v_z² from " + BIMAX, "moment4": "(1/N) Σ |v|⁴ from " + BKW}
 
 
@@ -81,7 +82,7 @@ class MaxwellMolecules(OperatorCertificate):
     """γ = 0 exact moments (module docstring)."""
 
     claim_id = "maxwell"
-    statement = "γ = 0: the exact second-moment and BKW fourth-moment dynamics in the Δt → 0 limit, fitted order"
+    statement = "γ = 0: exact second-moment and BKW fourth-moment dynamics as Δt → 0"
     gammas = (0.0,)
     any_gamma = False
     needs_time_step = True
@@ -119,7 +120,8 @@ class MaxwellMolecules(OperatorCertificate):
                 "its deflection law is mis-normalised (the Landau master equation of docs/spec.md eq. (14))")
 
     def orders(self, ctx: OperatorContext, data: dict) -> list[dict[str, Any]]:
-        return [{"gamma": 0.0, "quantity": PARTS[p], "order": data[p]["order"], "order_ci": data[p]["order_ci"],
+        return [{"gamma": 0.0, "label": LABELS[p], "quantity": PARTS[p], "order": data[p]["order"],
+                 "order_ci": data[p]["order_ci"],
                  "constant": data[p]["constant"], "limit": data[p]["limit"], "limit_stderr": data[p]["limit_stderr"]}
                 for p in PARTS]
 

@@ -42,7 +42,7 @@ class Relaxation(OperatorCertificate):
     """Relaxation to the Maxwellian (module docstring)."""
 
     claim_id = "relaxation"
-    statement = "relaxation from bi-Maxwellian data to the microcanonical equilibrium (the Maxwellian as N → ∞)"
+    statement = "relaxation from bi-Maxwellian data to the microcanonical equilibrium"
     gammas = (0.0, -3.0)
     catches = ("fixed_pairs",)
     sizes = {"quick": {"n": 256, "replicas": 64}, "full": {"n": 1024, "replicas": 256}}
