@@ -251,7 +251,8 @@ class GLSFit(NamedTuple):
 
 def fit_gls(design: object, y: object, cov: object) -> GLSFit:
     """Generalised least squares of y (n) on the columns of ``design`` (n × m) with the known covariance ``cov`` of
-    y (Aitken 1935): whitened by the Cholesky factor of ``cov``, solved by least squares."""
+    y (Aitken, Proc. R. Soc. Edinburgh 55 (1935) 42): whitened by the Cholesky factor of ``cov``, solved by least
+    squares."""
     ya = check_array("y", y, (None,))
     a = check_array("design", design, (ya.shape[0], None))
     if a.shape[1] > ya.shape[0]:

@@ -170,6 +170,7 @@ def test_ladder_catches_a_limit_that_is_not_the_exact_value() -> None:
     res = analyse_ladder(DTS, _samples(0.5 + 40.0 * np.array(DTS), 0.05), -6.0)
     check = res.limit_check("x", "q")
     assert not check.holds and math.isclose(check.measured, -5.5, abs_tol=0.2)
+    assert not res.limit_holds and not math.isfinite(res.order)  # no order under a rejected model
 
 
 def test_power_law_fits_with_covariance() -> None:

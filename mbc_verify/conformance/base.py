@@ -63,13 +63,17 @@ class OperatorCertificate(Claim):
     any_gamma: ClassVar[bool] = True
     needs_time_step: ClassVar[bool] = False
 
-    def selected_gammas(self, ctx: OperatorContext) -> tuple[float, ...]:
-        """The γ values this certificate runs at for the context's selection (all of ``gammas`` when none)."""
-        if not ctx.gammas:
+    def gammas_for(self, selection: tuple[float, ...]) -> tuple[float, ...]:
+        """The γ values this certificate runs at for a γ selection (its own ``gammas`` when none is given)."""
+        if not selection:
             return self.gammas
         if self.any_gamma:
-            return ctx.gammas
-        return tuple(g for g in ctx.gammas if g in self.gammas)
+            return tuple(selection)
+        return tuple(g for g in selection if g in self.gammas)
+
+    def selected_gammas(self, ctx: OperatorContext) -> tuple[float, ...]:
+        """The γ values this certificate runs at in ``ctx``."""
+        return self.gammas_for(ctx.gammas)
 
     def not_applicable(self, ctx: OperatorContext, continuous_time: bool) -> str | None:
         """Why this certificate does not apply to the operator and selection (None when it does)."""

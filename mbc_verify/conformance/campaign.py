@@ -86,18 +86,12 @@ def validate(operators: Any, params: Any, gammas: Any, profile: str, certificate
                              else ",".join(certificates))
     sel = parse_gammas(gammas)
     specs = parse_operators(operators, params)
-    needed = sorted({g for cid in ids for g in CERTIFICATES[cid].selected_gammas(_probe_context(cid, sel))})
+    needed = sorted({g for cid in ids for g in CERTIFICATES[cid].gammas_for(sel)})
     continuous = {}
     for spec in specs:
         ops = [spec.make(g, "operators") for g in needed]
         continuous[spec.label] = any(is_continuous_time(op) for op in ops)
     return specs, sel, ids, continuous
-
-
-def _probe_context(cid: str, gammas: tuple[float, ...]) -> Any:
-    from .plan import context
-
-    return context(CERTIFICATES[cid], OperatorSpec("probe"), "quick", 0, gammas)
 
 
 def conform(operators: str | Sequence[str], *, params: Any = None, gammas: Any = None, profile: str = "quick",

@@ -58,6 +58,7 @@ class LadderResult:
     constant: float
     resolved: int
     chi2_constant: float
+    limit_holds: bool = True
 
     def to_dict(self) -> dict:
         """Plain data."""
@@ -125,7 +126,7 @@ def analyse_ladder(dts: list[float], samples: np.ndarray, reference: float,
         order, order_se, ci, constant = _order(x, mean, cov)
     return LadderResult([float(d) for d in x], mean.tolist(), np.sqrt(np.diag(cov)).tolist(), float(reference),
                         float(reference_error), model, limit, limit_se, order, order_se,
-                        (float(ci[0]), float(ci[1])), constant, resolved, float(const.chi2))
+                        (float(ci[0]), float(ci[1])), constant, resolved, float(const.chi2), bool(limit_holds))
 
 
 def ladder_figure(series: list[tuple[str, LadderResult]], ylabel: str) -> Any:

@@ -58,8 +58,9 @@ class NumpyTakizukaAbe:
 
     @staticmethod
     def normal(u: np.ndarray, r: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """A uniformly random unit vector ⊥ u per row: a Gaussian vector projected on u^⊥ (twice: one projection
-        loses orthogonality when the vector is nearly parallel to u, "twice is enough") and normalised."""
+        """A uniformly random unit vector ⊥ u per row: a Gaussian vector projected on u^⊥ twice (one projection
+        loses orthogonality when the vector is nearly parallel to u; "twice is enough": Giraud, Langou, Rozložník,
+        Comput. Math. Appl. 50 (2005) 1069) and normalised."""
         g = rng.standard_normal(u.shape)
         uh = u / np.where(r > 0.0, r, 1.0)[:, None]
         for _ in range(2):

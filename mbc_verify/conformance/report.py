@@ -25,6 +25,14 @@ COLOUR = {"pass": "#8fd19e", "fail": "#f5a3a3", "error": "#f7c68f", "interrupted
           "not-implemented": "#dddddd"}
 
 
+NUMBERS = ("gamma", "order", "constant", "limit", "limit_stderr")
+
+
+def _number(x: Any) -> float:
+    return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(x, x) if isinstance(x, str) \
+        else (math.nan if x is None else float(x))
+
+
 @dataclass
 class Cell:
     """One cell of the matrix: an operator's certificate, or why it does not apply."""
@@ -41,8 +49,12 @@ class Cell:
 
     @property
     def orders(self) -> list[dict[str, Any]]:
-        """The fitted orders recorded in the certificate's details."""
-        return [] if self.cert is None else list(self.cert.details.get("orders", []))
+        """The fitted orders recorded in the certificate's details (non-finite numbers decoded, as a certificate
+        read back from JSON holds them as strings)."""
+        if self.cert is None:
+            return []
+        return [{k: (_number(v) if k in NUMBERS else v) for k, v in row.items()}
+                for row in self.cert.details.get("orders", [])]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data."""
@@ -54,8 +66,8 @@ def order_text(row: dict[str, Any]) -> str:
     """``0.96 [0.70, 1.21]`` or ``—``."""
     p = row.get("order")
     if p is None or not math.isfinite(p):
-        return "not resolved"
-    lo, hi = row["order_ci"]
+        return "not resolved" if row.get("limit_holds", True) else "— (the Δt → 0 limit fails)"
+    lo, hi = (_number(x) for x in row["order_ci"])
     return f"{p:.2f} [{lo:.2f}, {hi:.2f}]"
 
 

@@ -51,8 +51,9 @@ EPS = 2.0**-53
 
 @njit(cache=True)
 def energy_dd(v: np.ndarray) -> tuple:
-    """Σ|v_i|² as an unevaluated double-double (hi, lo) by Dot2 (Ogita, Rump, Oishi 2005): hi + lo equals the
-    exact sum to a relative ~2⁻¹⁰⁰, so that energy changes far below an ulp of the total are measured."""
+    """Σ|v_i|² as an unevaluated double-double (hi, lo) by Dot2 (Ogita, Rump, Oishi, SIAM J. Sci. Comput. 26
+    (2005) 1955): hi + lo equals the exact sum to a relative ~2⁻¹⁰⁰, so that energy changes far below an ulp of
+    the total are measured."""
     s = 0.0
     c = 0.0
     for i in range(v.shape[0]):

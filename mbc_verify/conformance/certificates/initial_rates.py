@@ -105,7 +105,8 @@ class InitialRates(OperatorCertificate):
             label = f"γ={c[0]:g}" + (f" T∥={c[1]:g}" if ctx.sizes["temperatures"] > 1 else "")
             rows.append({"gamma": c[0], "label": label, "quantity": f"one-step dT∥/dt, bimaxwellian:{c[1]:g},{c[2]:g}",
                          "order": d["order"], "order_ci": d["order_ci"], "constant": d["constant"],
-                         "limit": d["limit"], "limit_stderr": d["limit_stderr"]})
+                         "limit": d["limit"], "limit_stderr": d["limit_stderr"],
+                         "limit_holds": d.get("limit_holds", True)})
         return rows
 
     def figure(self, ctx: OperatorContext, data: dict) -> Any:

@@ -141,7 +141,8 @@ class Isotropization(OperatorCertificate):
         what = "one-step dT∥/dt at t = 0" if math.isclose(t, 0.0) else f"T∥(t = {t:g})"
         return [{"gamma": GAMMA, "label": "dT∥/dt(0)" if math.isclose(t, 0.0) else f"T∥({t:g})", "quantity": what,
                  "order": res.order, "order_ci": res.order_ci,
-                 "constant": res.constant, "limit": res.limit, "limit_stderr": res.limit_stderr}]
+                 "constant": res.constant, "limit": res.limit, "limit_stderr": res.limit_stderr,
+                 "limit_holds": res.limit_holds}]
 
     def figure(self, ctx: OperatorContext, data: dict) -> Any:
         return ladder_figure([(f"t = {t:g}", res) for t, res in self._ladders(data)], "|error| (±5σ)")

@@ -122,7 +122,8 @@ class MaxwellMolecules(OperatorCertificate):
     def orders(self, ctx: OperatorContext, data: dict) -> list[dict[str, Any]]:
         return [{"gamma": 0.0, "label": LABELS[p], "quantity": PARTS[p], "order": data[p]["order"],
                  "order_ci": data[p]["order_ci"],
-                 "constant": data[p]["constant"], "limit": data[p]["limit"], "limit_stderr": data[p]["limit_stderr"]}
+                 "constant": data[p]["constant"], "limit": data[p]["limit"], "limit_stderr": data[p]["limit_stderr"],
+                 "limit_holds": data[p].get("limit_holds", True)}
                 for p in PARTS]
 
     def figure(self, ctx: OperatorContext, data: dict) -> Any:
