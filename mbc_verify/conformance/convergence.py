@@ -7,7 +7,9 @@ sample covariance of the means (the K runs share their replicas, so their errors
 :func:`analyse_ladder` gives
 
 - the **Δt → 0 limit** of the error, e₀, with its standard error: when the constant model e_k = e₀ fits (its
-  generalised χ² is below the 5σ quantile of χ²_{K−1}: no Δt dependence resolved), e₀ is the GLS mean; otherwise
+  generalised χ² is below the 5σ quantile of χ²_{K−1}: no Δt dependence resolved), e₀ is the error at the finest
+  Δt (not the mean over the Δt: a trend below the χ² test's resolution would bias the mean by the coarse steps'
+  error, while the finest step's is the smallest); otherwise
   the GLS fit e_k = e₀ + c Δt_k^p with p free (:func:`mbc_verify.stats.fit_offset_power`, K ≥ 4), so that the
   uncertainty of the order enters that of the limit (with fewer than four Δt, the error at the finest Δt itself: a
   conservative comparison that includes its bias). A consistent operator has e₀ = 0: the certified check is
@@ -76,14 +78,16 @@ class LadderResult:
 
     def limit_check(self, name: str, quantity: str) -> Check:
         """|e₀| ≤ 5 σ, shown as the extrapolated observable against the exact value."""
-        model = {"constant": "GLS mean (no Δt dependence resolved)", "offset power": "GLS fit e₀ + c Δt^p, p free",
+        model = {"constant": "the finest Δt (no Δt dependence resolved)", "offset power": "GLS fit e₀ + c Δt^p, p free",
                  "finest dt": "the finest Δt (fewer than 4 Δt: no extrapolation)"}[self.limit_model]
         return Check(name, self.reference + self.limit, self.reference, self.tolerance, "abs",
                      f"{Z_MAX:g} standard errors of the Δt → 0 limit ({model}; covariance of the common-random-"
                      "number runs), with the reference's error in quadrature", quantity)
 
     def order_text(self) -> str:
-        """``0.98 [0.91, 1.05], C = 0.95`` or ``not resolved``."""
+        """``0.98 [0.91, 1.05], C = 0.95``, ``not resolved`` or ``none (the limit fails)``."""
+        if not self.limit_holds:
+            return "none (the Δt → 0 limit fails)"
         if not math.isfinite(self.order):
             return "not resolved"
         lo, hi = self.order_ci
@@ -112,7 +116,7 @@ def analyse_ladder(dts: list[float], samples: np.ndarray, reference: float,
     cov = np.atleast_2d(np.cov(s, rowvar=False)) / s.shape[0]
     const = fit_gls(np.ones((x.size, 1)), mean, cov)
     if x.size == 1 or const.chi2 <= sps.chi2.isf(P_5SIGMA, x.size - 1):
-        model, limit, limit_se = "constant", float(const.beta[0]), float(math.sqrt(const.cov[0, 0]))
+        model, limit, limit_se = "constant", float(mean[0]), float(math.sqrt(cov[0, 0]))
     elif x.size < 4:
         model, limit, limit_se = "finest dt", float(mean[0]), float(math.sqrt(cov[0, 0]))
     else:

@@ -132,9 +132,10 @@ class Isotropization(OperatorCertificate):
         return [worst(per, self.primary), *per]
 
     def hint(self, check: Check) -> str:
-        return ("the operator isotropizes a Coulomb bi-Maxwellian at the wrong rate as Δt → 0 (ratio "
-                f"{(check.measured - check.expected):+.3g} off the reference): a mis-normalised Coulomb collision "
-                "frequency or a deflection variance without its |u|^-3 factor")
+        off = check.measured - check.expected
+        return (f"as Δt → 0 the operator's T∥ is {off:+.3g} ({off / check.expected:+.1%}) off the converged Coulomb "
+                "reference: it isotropizes at the wrong rate (a mis-normalised Coulomb collision frequency, a "
+                "deflection variance without its |u|^-3 factor, or pairs that do not mix)")
 
     def orders(self, ctx: OperatorContext, data: dict) -> list[dict[str, Any]]:
         t, res = self._ladders(data)[-1]
