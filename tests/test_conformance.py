@@ -221,3 +221,32 @@ def test_reference_curve_path_certifies_against_the_curve(tmp_path: Path) -> Non
         assert data["mode"] == "curve" and [row["t"] for row in data["ladders"]] == [0.02, 0.04]
         last = data["ladders"][-1]
         assert (abs(last["limit"]) <= 5 * last["limit_stderr"]) is holds, (name, last["limit"], last["limit_stderr"])
+
+
+# ----------------------------------------------------------------------------- properties
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_values = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False, width=32),
+                    st.booleans(), st.text(alphabet="abcxyz_", min_size=1, max_size=6))
+
+
+@given(st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), _values, max_size=4))
+def test_operator_spec_round_trips_through_plain_data(params: dict) -> None:
+    spec = OperatorSpec("takizuka_abe", parse_params(params))
+    again = OperatorSpec.from_dict(json.loads(json.dumps(spec.to_dict())))
+    assert again == spec and again.label == spec.label
+    assert all(ch.isalnum() or ch in "._=-" for ch in spec.slug)
+
+
+@given(st.floats(-1.0, 1.0), st.floats(0.5, 2.0))
+def test_ladder_limit_is_equivariant_under_a_shift_of_the_errors(shift: float, reference: float) -> None:
+    """Adding a constant c to every error moves the limit by c (the analysis has no preferred origin) and the
+    tolerance does not depend on the reference value."""
+    base = _samples(40.0 * np.array(DTS), 0.05)
+    a = analyse_ladder(DTS, base, 0.0)
+    b = analyse_ladder(DTS, base + shift, reference)
+    assert a.limit_model == b.limit_model
+    assert math.isclose(b.limit, a.limit + shift, abs_tol=1e-6) and math.isclose(a.tolerance, b.tolerance,
+                                                                                    rel_tol=1e-6)
