@@ -3,6 +3,7 @@
 Public API (docs/spec.md §8), imported lazily so that ``import mbc_verify`` stays fast (numba compiles on first use):
 
 - :func:`certify` — run the validation campaign (claims C1–C12) and write the reports;
+- :func:`conform` — certify binary-collision operators (the operator × certificate matrix, docs/conformance.md);
 - :func:`simulate` — one particle run (MBC engines or a baseline), :func:`advance` — advance given velocities;
   :func:`run_ensemble` — many replicas with streamed observables; :class:`RunSpec` — the validated run description;
 - :func:`solve` — one deterministic Landau run (``maxwell``, ``isotropic``, ``blob``);
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "certify": "mbc_verify.campaign",
+    "conform": "mbc_verify.conformance.campaign",
     "simulate": "mbc_verify.mbc.api", "advance": "mbc_verify.mbc.api",
     "run_ensemble": "mbc_verify.mbc.ensemble",
     "RunSpec": "mbc_verify.runspec",

@@ -1,8 +1,10 @@
-"""The ``mbc-verify`` command line (docs/spec.md §8): ``certify``, ``mutants``, ``power``, ``simulate``, ``solve``.
+"""The ``mbc-verify`` command line (docs/spec.md §8): ``certify``, ``conform``, ``mutants``, ``power``, ``simulate``,
+``solve``.
 
-Exit codes: 0 success (for ``certify``: every selected claim passed; for ``power``: every family met its target
-and no claim failed without a defect), 1 a claim failed or is not implemented, a target was missed, or a
-run produced a non-finite result, 2 bad arguments, 130 interrupted (Ctrl-C). Every error is one line on stderr
+Exit codes: 0 success (for ``certify``: every selected claim passed; for ``conform``: every applicable operator
+certificate passed; for ``power``: every family met its target and no claim failed without a defect), 1 a claim or
+certificate failed or is not implemented, a target was missed, or a run produced a non-finite result, 2 bad
+arguments, 130 interrupted (Ctrl-C). Every error is one line on stderr
 naming the flag the user typed: the library raises :class:`~mbc_verify.validation.ArgumentError` naming its API
 argument, and the parser's destinations are those API names, so ``h`` is reported as ``--grazing``. Output paths
 are checked before any work starts.
@@ -39,8 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
                 description="Certify, by computation, the structural claims of Du, 'Propagation of chaos for the "
                             "Landau equation via microcanonical binary collisions' (arXiv:2511.09035).")
     p.add_argument("--version", action="version", version=f"mbc-verify {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="{certify,mutants,power,simulate,solve}", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="{certify,conform,mutants,power,simulate,solve}",
+                           parser_class=_Parser)
     _certify_parser(sub)
+    _conform_parser(sub)
     sub.add_parser("mutants", help="list the planted defects and the defect families")
     _power_parser(sub)
     _simulate_parser(sub)
@@ -75,6 +79,24 @@ def _power_parser(sub: Any) -> None:
     w.add_argument("--out", dest="out_dir", default="mbc-power", help="output directory (default ./mbc-power)")
     w.add_argument("--resume", action="store_true", help="reuse the evaluations an earlier run into --out finished")
     w.add_argument("--scheduler", default=None, help="run the units on Dask: local[:WORKERS] or tcp://HOST:PORT")
+
+
+def _conform_parser(sub: Any) -> None:
+    c = sub.add_parser("conform", help="certify binary-collision operators: the operator × certificate matrix")
+    c.add_argument("--operator", dest="operators", action="append", required=True,
+                   help="a built-in (mbc_fast, mbc_exact, takizuka_abe, nanbu, spherical_bm), pkg.module:factory or "
+                        "an entry point of group mbc_verify.operators; repeat or separate by commas for several")
+    c.add_argument("--param", dest="params", action="append", default=None,
+                   help="KEY=VALUE passed to every operator's factory, e.g. h=0.2 (repeatable)")
+    c.add_argument("--gamma", dest="gammas", action="append", default=None,
+                   help="γ values to run, e.g. --gamma=-3,0 or --gamma -3 --gamma 0 (default: each certificate's own)")
+    c.add_argument("--profile", default="quick", help="quick (minutes) or full")
+    c.add_argument("--certificates", default=None, help="comma-separated certificate ids (default: all)")
+    c.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    c.add_argument("--out", dest="out_dir", default="mbc-conform", help="output directory (default ./mbc-conform)")
+    c.add_argument("--json", dest="json_file", default=None, help="also write the JSON report to this file")
+    c.add_argument("--scheduler", default=None,
+                   help="run the units on Dask: local[:WORKERS] or tcp://HOST:PORT (extra [distributed])")
 
 
 def _simulate_parser(sub: Any) -> None:
@@ -183,6 +205,47 @@ def _cmd_certify(args: argparse.Namespace) -> int:
     out = Path(args.out_dir)
     con.print(f"reports: {out / 'report.json'}, {out / 'report.md'}")
     return EXIT_OK if all(c.passed for c in certs) else EXIT_FAIL
+
+
+def _cmd_conform(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from .conformance.campaign import conform, validate
+    from .conformance.report import MARK, cell_text, matrix
+
+    gammas = ",".join(args.gammas) if args.gammas else None
+    operators = ",".join(args.operators)
+    validate(operators, args.params, gammas, args.profile, args.certificates, args.seed)
+    _check_outputs(args)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_console(stderr=True), transient=True) as prog:
+        task = prog.add_task("conform", total=None)
+
+        def on_unit(done: int, total: int, label: str) -> None:
+            prog.update(task, completed=done, total=total, description=f"conform: {label}")
+
+        res = conform(operators, params=args.params, gammas=gammas, profile=args.profile,
+                      certificates=args.certificates, seed=args.seed, out_dir=args.out_dir, json_file=args.json_file,
+                      scheduler=args.scheduler, on_unit=on_unit)
+    certs = list(dict.fromkeys(c.certificate for c in res.cells))
+    by = {(c.operator, c.certificate): c for c in res.cells}
+    table = Table(title=f"mbc-verify conform ({args.profile})")
+    for h in ("operator", *certs):
+        table.add_column(h, overflow="fold")
+    style = {"PASS": "green", "FAIL": "red", "ERROR": "red", "INTERRUPTED": "yellow", "n/a": "dim"}
+    for op in matrix(res.cells):
+        table.add_row(op, *(f"[{style.get(MARK[by[(op, c)].verdict], 'yellow')}]{cell_text(by[(op, c)])}[/]"
+                            for c in certs))
+    con = _console()
+    con.print(table)
+    for c in res.cells:
+        if c.cert is not None and not c.cert.passed:
+            for why in c.cert.details.get("why") or [c.cert.details.get("error", c.cert.verdict)]:
+                con.print(f"[red]{c.operator} / {c.certificate}[/]: {why}", soft_wrap=True)
+    out = Path(args.out_dir)
+    con.print(f"reports: {out / 'conform.json'}, {out / 'conform.md'}, {out / 'matrix.png'}")
+    return EXIT_OK if res.passed else EXIT_FAIL
 
 
 def _cmd_mutants(_args: argparse.Namespace) -> int:
@@ -316,7 +379,7 @@ def _cmd_solve(args: argparse.Namespace, names: dict[str, str]) -> int:
 def _dispatch(args: argparse.Namespace, names: dict[str, str]) -> int:
     if args.command == "solve":
         return _cmd_solve(args, names)
-    return {"certify": _cmd_certify, "mutants": _cmd_mutants, "power": _cmd_power,
+    return {"certify": _cmd_certify, "conform": _cmd_conform, "mutants": _cmd_mutants, "power": _cmd_power,
             "simulate": _cmd_simulate}[args.command](args)
 
 

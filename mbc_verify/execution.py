@@ -17,6 +17,7 @@ a fraction of a second); the units not finished are reported as interrupted.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import pickle
 import time
 import traceback
@@ -42,9 +43,15 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+SUITES: dict[str, str] = {"conform": "mbc_verify.conformance.plan:resolve"}
+"""Suites of units other than the claims: suite name → ``module:function`` that returns (claim, context) of a unit
+(the operator certificates of ``mbc-verify conform``)."""
+
+
 @dataclass(frozen=True)
 class Unit:
-    """One unit of work: a claim's unit ``key`` with its parameters, for a profile, master seed and defect."""
+    """One unit of work: a claim's unit ``key`` with its parameters, for a profile, master seed and defect.
+    ``suite``: ``"claims"`` (C1–C12) or a key of :data:`SUITES`."""
 
     claim_id: str
     profile: str
@@ -52,6 +59,7 @@ class Unit:
     mutant: str | None
     key: str
     params: dict[str, Any] = field(default_factory=dict, hash=False)
+    suite: str = "claims"
 
     @property
     def label(self) -> str:
@@ -61,7 +69,7 @@ class Unit:
     def digest(self) -> str:
         """A key for the cache: the unit and the code fingerprint."""
         text = repr((self.claim_id, self.profile, self.seed, self.mutant, self.key, sorted(self.params.items()),
-                     code_fingerprint()))
+                     code_fingerprint()) + ((self.suite,) if self.suite != "claims" else ()))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -76,13 +84,21 @@ class Outcome:
     cached: bool = False
 
 
-def run_unit(unit: Unit) -> Outcome:
-    """Compute one unit (in any process: it looks its claim up in the registry) and time it."""
+def resolve(unit: Unit) -> tuple[Any, Any]:
+    """(claim, context) of a unit: from the claim registry, or from its suite's resolver (:data:`SUITES`)."""
+    if unit.suite != "claims":
+        module, _, fn = SUITES[unit.suite].partition(":")
+        return getattr(importlib.import_module(module), fn)(unit)
     from .claims.registry import all_claims
     from .claims.runner import context
 
     claim = {c.claim_id: c.claim for c in all_claims()}[unit.claim_id]
-    ctx = context(claim, unit.profile, unit.seed, unit.mutant)
+    return claim, context(claim, unit.profile, unit.seed, unit.mutant)
+
+
+def run_unit(unit: Unit) -> Outcome:
+    """Compute one unit (in any process: it looks its claim up with :func:`resolve`) and time it."""
+    claim, ctx = resolve(unit)
     start = time.perf_counter()
     try:
         value = claim.run_unit(ctx, **unit.params)

@@ -278,3 +278,113 @@ def wasserstein1_to_cdf(samples: object, x: object, cdf: object) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         split = 0.5 * (a * a + b * b) / np.abs(b - a) * dx
     return float(np.sum(np.where(same, whole, split)))
+
+
+def _whitener(cov: object, n: int) -> np.ndarray:
+    """L⁻¹ for the Cholesky factor L Lᵀ = cov (n × n, symmetric positive definite)."""
+    c = check_array("cov", cov, (n, n))
+    try:
+        chol = np.linalg.cholesky(c)
+    except np.linalg.LinAlgError:
+        raise ValueError("cov: must be symmetric positive definite") from None
+    return np.linalg.inv(chol)
+
+
+class GLSFit(NamedTuple):
+    """Generalised least squares y ≈ A β with known covariance: β, Cov(β) = (Aᵀ C⁻¹ A)⁻¹, χ² and its dof."""
+
+    beta: np.ndarray
+    cov: np.ndarray
+    chi2: float
+    dof: int
+
+
+def fit_gls(design: object, y: object, cov: object) -> GLSFit:
+    """Generalised least squares of y (n) on the columns of ``design`` (n × m) with the known covariance ``cov`` of
+    y (Aitken, Proc. R. Soc. Edinburgh 55 (1935) 42): whitened by the Cholesky factor of ``cov``, solved by least
+    squares."""
+    ya = check_array("y", y, (None,))
+    a = check_array("design", design, (ya.shape[0], None))
+    if a.shape[1] > ya.shape[0]:
+        raise ValueError(f"design: {a.shape[1]} parameters for {ya.shape[0]} points")
+    w = _whitener(cov, ya.shape[0])
+    aw, yw = w @ a, w @ ya
+    beta, *_ = np.linalg.lstsq(aw, yw, rcond=None)
+    cov_beta = np.linalg.inv(aw.T @ aw)
+    return GLSFit(beta, cov_beta, float(np.sum((yw - aw @ beta) ** 2)), ya.shape[0] - a.shape[1])
+
+
+class OffsetPowerFit(NamedTuple):
+    """y ≈ y₀ + c x^p (or c x^p): the offset y₀ and its standard error (p fitted; 0 and 0 for the model without
+    offset), c, p and its standard error, χ², dof."""
+
+    offset: float
+    offset_stderr: float
+    coefficient: float
+    order: float
+    order_stderr: float
+    chi2: float
+    dof: int
+
+
+def _basis(xs: np.ndarray, p: float, offset: bool) -> np.ndarray:
+    cols = [np.ones_like(xs), xs**p] if offset else [xs**p]
+    return np.stack(cols, axis=1)
+
+
+def _chi2_at(p: float, xs: np.ndarray, yw: np.ndarray, w: np.ndarray, offset: bool) -> tuple[float, np.ndarray]:
+    a = w @ _basis(xs, p, offset)
+    beta, *_ = np.linalg.lstsq(a, yw, rcond=None)
+    return float(np.sum((yw - a @ beta) ** 2)), beta
+
+
+def _fit_order(x: object, y: object, cov: object, orders: tuple[float, float], offset: bool) -> OffsetPowerFit:
+    """The profile fit of :func:`fit_offset_power` (``offset``) or :func:`fit_power_gls`."""
+    from scipy.optimize import minimize_scalar
+
+    xa = check_array("x", x, (None,))
+    ya = check_array("y", y, (xa.shape[0],))
+    need = 4 if offset else 3
+    if xa.shape[0] < need or not np.all(xa > 0):
+        raise ValueError(f"x: the fit needs at least {need} points with x > 0")
+    w = _whitener(cov, xa.shape[0])
+    yw = w @ ya
+    scale = float(xa.max())
+    xs = xa / scale
+    grid = np.linspace(orders[0], orders[1], 200)
+    best = grid[int(np.argmin([_chi2_at(p, xs, yw, w, offset)[0] for p in grid]))]
+    step = grid[1] - grid[0]
+    res = minimize_scalar(lambda p: _chi2_at(p, xs, yw, w, offset)[0], method="bounded",
+                          bounds=(max(orders[0], best - step), min(orders[1], best + step)))
+    p = float(res.x)
+    chi2, beta = _chi2_at(p, xs, yw, w, offset)
+    c = float(beta[-1])
+    jac = w @ np.column_stack([_basis(xs, p, offset), c * xs**p * np.log(xs)])
+    jtj = jac.T @ jac
+    if np.linalg.cond(jtj) < 1e12:
+        cov_b = np.linalg.inv(jtj)
+        p_se = float(math.sqrt(cov_b[-1, -1]))
+    else:
+        cov_b = np.linalg.inv(jtj[:-1, :-1])
+        p_se = math.nan
+    y0, y0_se = (float(beta[0]), float(math.sqrt(cov_b[0, 0]))) if offset else (0.0, 0.0)
+    return OffsetPowerFit(y0, y0_se, c / scale**p, p, p_se, chi2, xa.shape[0] - len(beta) - 1)
+
+
+def fit_offset_power(x: object, y: object, cov: object, orders: tuple[float, float] = (0.2, 4.0)) -> OffsetPowerFit:
+    """Generalised least squares of y ≈ y₀ + c x^p (x > 0, at least 4 points) with the known covariance of y.
+
+    For fixed p the model is linear in (y₀, c); χ²(p) is minimised over p in ``orders`` (a grid of 200 orders, then
+    a bounded scalar minimisation around the best one). Standard errors from the Jacobian (1, x^p, c x^p log x)
+    at the minimum, (Jᵀ C⁻¹ J)⁻¹, so that the uncertainty of p is carried into that of y₀ (when J is singular —
+    c = 0, no x-dependence — the fixed-p errors are used and p's error is NaN). x is scaled by its maximum
+    internally (conditioning); c is returned in the units of x.
+    """
+    return _fit_order(x, y, cov, orders, True)
+
+
+def fit_power_gls(x: object, y: object, cov: object, orders: tuple[float, float] = (0.1, 4.0)) -> OffsetPowerFit:
+    """Generalised least squares of y ≈ c x^p (x > 0, at least 3 points) with the known covariance of y, in linear
+    space (every point counts, resolved or not), p profiled as in :func:`fit_offset_power`; errors from the
+    Jacobian (x^p, c x^p log x). ``offset`` is 0."""
+    return _fit_order(x, y, cov, orders, False)

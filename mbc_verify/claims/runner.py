@@ -35,14 +35,20 @@ def evidence_stem(claim_id: str, mutant: str | None) -> str:
     return claim_id.lower() + (f"-{mutant}" if mutant else "")
 
 
-def save_evidence(out_dir: Path, ctx: Context, fig: Any, data: Any) -> list[str]:
+def statement_of(claim_id: str, claim: Claim | None) -> str:
+    """The statement of a claim: its own ``statement`` attribute (operator certificates) or the registry's."""
+    return getattr(claim, "statement", "") or STATEMENTS[claim_id][1]
+
+
+def save_evidence(out_dir: Path, ctx: Context, fig: Any, data: Any, statement: str | None = None) -> list[str]:
     """Write the figure (PNG) and the data (JSON) of a claim atomically; return the file names."""
     import matplotlib.pyplot as plt
 
     stem = evidence_stem(ctx.claim_id, ctx.mutant)
     names = []
     if fig is not None:
-        title = f"{ctx.claim_id}: {STATEMENTS[ctx.claim_id][1]}" + (f"  [mutant {ctx.mutant}]" if ctx.mutant else "")
+        title = (f"{ctx.claim_id}: {statement or STATEMENTS[ctx.claim_id][1]}"
+                 + (f"  [mutant {ctx.mutant}]" if ctx.mutant else ""))
         fig.suptitle(title, fontsize=9)
         fig.tight_layout()
         atomic_savefig(fig, out_dir / f"{stem}.png", dpi=110)
@@ -73,7 +79,7 @@ def assemble(claim_id: str, claim: Claim | None, ctx: Context | None, units: lis
              outcomes: Mapping[Unit, Outcome], out_dir: Path, prefix: str = "") -> Certificate:
     """The certificate of a claim from its units' outcomes (module docstring); evidence saved under ``out_dir``,
     its names recorded with ``prefix`` (the evidence directory relative to the report)."""
-    statement = STATEMENTS[claim_id][1]
+    statement = statement_of(claim_id, claim)
     if claim is None:
         return Certificate(claim_id, statement, status="not-implemented",
                            details={"reason": "no registered experiment for this claim yet"})
@@ -92,7 +98,7 @@ def assemble(claim_id: str, claim: Claim | None, ctx: Context | None, units: lis
         data = claim.combine(ctx, {u.key: outcomes[u].value for u in units})
         checks = claim.checks(ctx, data)
         out_dir.mkdir(parents=True, exist_ok=True)
-        evidence = save_evidence(out_dir, ctx, claim.figure(ctx, data), claim.evidence(ctx, data))
+        evidence = save_evidence(out_dir, ctx, claim.figure(ctx, data), claim.evidence(ctx, data), statement)
         return Certificate(claim_id, statement, checks=checks, primary=claim.primary, seeds=claim.seeds(ctx),
                            sizes=sizes, evidence=[prefix + name for name in evidence],
                            details=claim.details(ctx, data))
