@@ -11,7 +11,8 @@ baselines (issue 13, item 2; the design of Dimits et al. [Dim09] and Cohen et al
    (:func:`benchmarks.accuracy_fit.fit_bias`; generalised least squares with the estimated covariance of the levels).
 2. **Cost** (:func:`cost_grid`). On a grid of (N, Δt), single runs of every method, interleaved run by run in one
    process with one thread count (timings under a shared machine's load are meaningful as ratios within the run);
-   the noise σ of one run at N and the total error E = max_t |b(t)| + σ (module :mod:`benchmarks.accuracy_fit`).
+   the noise σ = s/√N of one run (s from the bias ensembles, checked against the grid's runs) and the total error
+   E = max_t |b(t)| + σ (module :mod:`benchmarks.accuracy_fit`).
 3. **Report** (:mod:`benchmarks.accuracy_report`): ``accuracy_cost.{json,md,png}`` and the README section
    ``accuracy_cost_readme.md`` under ``--out``, with the Pareto fronts and the cheapest method at each accuracy level.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import time
 from dataclasses import asdict, dataclass
@@ -48,6 +50,7 @@ from benchmarks.accuracy_runs import (
     ensemble_tpar,
     moment_matched,
     prepare,
+    reference_slope,
     reference_tpar,
     timed_run,
 )
@@ -82,12 +85,23 @@ class Study:
             raise ValueError("dts: a study needs >= 3 time steps, >= 2 replicas and >= 2 runs per grid point")
 
 
-FULL = Study(t_end=1.0, dts=(0.25, 0.125, 0.0625, 0.03125, 0.015625), n_bias=4000, replicas=768,
-             grid_n=(1000, 10000, 100000), grid_dts=(0.125, 0.0625, 0.03125, 0.015625), runs=6)
+FULL = Study(t_end=1.0, dts=(0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125), n_bias=4000, replicas=768,
+             grid_n=(1000, 10000, 100000), grid_dts=(0.125, 0.0625, 0.03125, 0.015625, 0.0078125), runs=6)
 """The stored study (≈ 40 min on 2 shared cores)."""
 QUICK = Study(t_end=1.0, dts=(0.25, 0.125, 0.0625, 0.03125), n_bias=500, replicas=96, grid_n=(500, 5000),
               grid_dts=(0.125, 0.0625), runs=3)
 """The smoke-test sizes (≈ 1 min)."""
+
+
+def h_plateau_estimate(h: float | None, t_end: float) -> float | None:
+    """Estimate of the fast engine's Δt → 0 bias at t = T from the grazing parameter alone: the MBC generator
+    multiplies the instantaneous rate of M_zz by κ₂ = λ_h (1 − P₂(cos h))/6 = sin²h/h² (docs/spec.md eqs. (21),
+    (27), (28) with ℓ = 2; exact on every state, since M_zz is a sum of pair functions of degree 2 in û), so to
+    first order the run follows T∥_ref(κ₂ t): b₀ ≈ (κ₂ − 1) T T∥_ref'(T). It neglects the O(h²) change of the
+    distribution's shape (the ℓ ≥ 4 rates); None for the baselines."""
+    if h is None:
+        return None
+    return (math.sin(h) ** 2 / h**2 - 1.0) * t_end * reference_slope(t_end)
 
 
 def bias_study(method: Method, study: Study, times: np.ndarray, tref: np.ndarray) -> dict[str, Any]:
@@ -99,6 +113,7 @@ def bias_study(method: Method, study: Study, times: np.ndarray, tref: np.ndarray
     cov = level_covariance(err[:, :, -1])
     diff = err[:-1, :, -1] - err[1:, :, -1]
     k_max = np.argmax(np.abs(bias), axis=1)
+    noise = [noise_rms(samples[i], tref, bias[i]) for i in range(len(study.dts))]
     fits = {}
     for name, plateau in (("plateau", True), ("no_plateau", False)):
         try:
@@ -112,7 +127,9 @@ def bias_study(method: Method, study: Study, times: np.ndarray, tref: np.ndarray
             "bias_max_se": [float(se[i, k]) for i, k in enumerate(k_max)],
             "paired_diff": diff.mean(axis=1).tolist(),
             "paired_diff_se": (diff.std(axis=1, ddof=1) / np.sqrt(diff.shape[1])).tolist(),
-            "fits": fits, "wall_seconds": wall}
+            "noise_sqrt_n": [x * np.sqrt(study.n_bias) for x, _ in noise],
+            "noise_sqrt_n_se": [x * np.sqrt(study.n_bias) for _, x in noise],
+            "fits": fits, "plateau_estimate": h_plateau_estimate(method.h, study.t_end), "wall_seconds": wall}
 
 
 def _grid_point(n: int, dt: float, study: Study, times: np.ndarray, tref: np.ndarray,
@@ -138,10 +155,12 @@ def _grid_point(n: int, dt: float, study: Study, times: np.ndarray, tref: np.nda
         level = b["dts"].index(dt)
         sigma, sigma_se = noise_rms(np.array(tpar[m.label]), tref, np.asarray(b["bias"][level]))
         direct = float(np.sqrt(np.mean(np.max(np.abs(np.array(tpar[m.label]) - tref), axis=1) ** 2)))
+        noise = b["noise_sqrt_n"][level] / math.sqrt(n)
         rows.append({"method": m.label, "n": n, "dt": dt, "wall_seconds": float(np.min(walls[m.label])),
-                     "wall_all": walls[m.label], "prepare_seconds": prep[m.label], "sigma": sigma,
-                     "sigma_se": sigma_se, "bias_max": b["bias_max"][level], "bias_max_se": b["bias_max_se"][level],
-                     "total_error": b["bias_max"][level] + sigma, "direct_rms_error": direct})
+                     "wall_all": walls[m.label], "prepare_seconds": prep[m.label], "noise": noise,
+                     "sigma": sigma, "sigma_se": sigma_se, "bias_max": b["bias_max"][level],
+                     "bias_max_se": b["bias_max_se"][level], "total_error": b["bias_max"][level] + noise,
+                     "total_error_grid": b["bias_max"][level] + sigma, "direct_rms_error": direct})
     return rows
 
 
@@ -173,12 +192,14 @@ def cost_grid(study: Study, times: np.ndarray, tref: np.ndarray,
 
 
 def cost_models(study: Study, biases: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Per method: the noise constant s (σ ≈ s/√N), the seconds per particle update a (at the largest N of the grid)
+    """Per method: the noise constant s (σ ≈ s/√N; the median over Δt of the bias ensembles' σ √N_bias, with the
+    free slope of the grid's σ against N as its check), the seconds per particle update a (at the largest N of the grid)
     and the cheapest (N, Δt) those models and the fitted bias law predict for each level (:func:`model_cheapest`)."""
     out = {}
     for label, b in biases.items():
         mine = [r for r in rows if r["method"] == label]
-        s, slope = noise_constant([r["n"] for r in mine], [r["sigma"] for r in mine])
+        slope = noise_constant([r["n"] for r in mine], [r["sigma"] for r in mine])[1]
+        s = float(np.median(b["noise_sqrt_n"]))
         big = [r for r in mine if r["n"] == max(study.grid_n)]
         a = float(np.mean([r["wall_seconds"] * r["dt"] / (r["n"] * study.t_end) for r in big]))
         fit = b["fits"]["plateau"]

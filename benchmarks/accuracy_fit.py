@@ -14,8 +14,8 @@ b₀ is the Δt → 0 plateau: the finite-N bias of the N-particle master equati
 fixed h, the O(h²) difference of the MBC process from Landau (docs/spec.md eq. (28)).
 
 **Noise and total error.** For one run of N particles at Δt, the noise is σ = RMS_r max_k |e_rk − b_k| (its
-standard error by the delta method) and the total error E = max_k |b_k| + σ: the bias the run cannot average away
-plus the typical worst-time fluctuation at that N.
+standard error by the delta method), σ ≈ s/√N by the central limit theorem, and the total error E = max_k |b_k| + σ:
+the bias the run cannot average away plus the typical worst-time fluctuation at that N.
 
 **Pareto front.** Among points (wall seconds, E), those no other point beats in both (cheaper or equal and at least
 as accurate, one strictly).

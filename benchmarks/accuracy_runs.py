@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy.interpolate import CubicSpline
 
 from mbc_verify.mbc.api import engine_for
 from mbc_verify.mbc.engines import Engine
@@ -64,6 +65,14 @@ def reference_tpar(t_end: float) -> tuple[np.ndarray, np.ndarray, float]:
         raise ValueError(f"t_end: must be a snapshot time of the reference (spacing {times[1]:g}), got {t_end}")
     err = float(np.max(np.asarray(ref["tpar"]["error"])[keep]))
     return times[keep], np.asarray(ref["tpar"]["value"])[keep], err
+
+
+def reference_slope(t: float) -> float:
+    """dT∥_ref/dt at t: the derivative of the cubic spline through the whole stored reference (t ∈ [0, 5], spacing
+    ¼; the interpolation error of the derivative, O(¼³) relative to the curve's third derivative, is far below the
+    uses of this slope)."""
+    ref = json.loads(REFERENCE.read_text())
+    return float(CubicSpline(ref["times"], ref["tpar"]["value"])(t, 1))
 
 
 def moment_matched(n: int, seed: int) -> np.ndarray:
