@@ -35,7 +35,6 @@ import numba
 import numpy as np
 
 from benchmarks.accuracy_fit import (
-    BiasFit,
     bias_stats,
     fit_bias,
     level_covariance,
@@ -194,7 +193,7 @@ def cost_grid(study: Study, times: np.ndarray, tref: np.ndarray,
 def cost_models(study: Study, biases: dict[str, dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Per method: the noise constant s (σ ≈ s/√N; the median over Δt of the bias ensembles' σ √N_bias, with the
     free slope of the grid's σ against N as its check), the seconds per particle update a (at the largest N of the grid)
-    and the cheapest (N, Δt) those models and the fitted bias law predict for each level (:func:`model_cheapest`)."""
+    and the cheapest (N, Δt) those models and the measured biases predict for each level (:func:`model_cheapest`)."""
     out = {}
     for label, b in biases.items():
         mine = [r for r in rows if r["method"] == label]
@@ -202,12 +201,7 @@ def cost_models(study: Study, biases: dict[str, dict[str, Any]], rows: list[dict
         s = float(np.median(b["noise_sqrt_n"]))
         big = [r for r in mine if r["n"] == max(study.grid_n)]
         a = float(np.mean([r["wall_seconds"] * r["dt"] / (r["n"] * study.t_end) for r in big]))
-        fit = b["fits"]["plateau"]
-        pred = {}
-        if "error" not in fit:
-            law = BiasFit(**{k: fit[k] for k in BiasFit.__dataclass_fields__})
-            pred = {f"{lv:g}": model_cheapest(law, s, a, lv, (min(study.dts), max(study.dts)), study.t_end)
-                    for lv in LEVELS}
+        pred = {f"{lv:g}": model_cheapest(study.dts, b["bias_max"], s, a, lv, study.t_end) for lv in LEVELS}
         out[label] = {"noise_constant": s, "noise_slope": slope, "seconds_per_update": a, "cheapest": pred}
     return out
 
@@ -225,13 +219,16 @@ def run_study(study: Study) -> dict[str, Any]:
     return {"study": asdict(study), "times": times.tolist(), "tref": tref.tolist(), "reference_error": ref_err,
             "threads": numba.get_num_threads(), "grid_threads": GRID_THREADS, "cpus": os.cpu_count(),
             "load_average_start": os.getloadavg(), "biases": biases, "grid": rows, "levels": list(LEVELS),
-            "models": cost_models(study, biases, rows),
             "wall_seconds": time.perf_counter() - start}
 
 
 def write_report(result: dict[str, Any], out: Path) -> None:
-    """Write ``accuracy_cost.{json,md,png}`` and ``accuracy_cost_readme.md`` under ``out``."""
+    """Add the cost models (:func:`cost_models`) and the Pareto fronts to ``result``; write
+    ``accuracy_cost.{json,md,png}`` and ``accuracy_cost_readme.md`` under ``out``."""
     out.mkdir(parents=True, exist_ok=True)
+    study = result["study"]
+    result["models"] = cost_models(Study(**{k: tuple(v) if isinstance(v, list) else v for k, v in study.items()}),
+                                   result["biases"], result["grid"])
     result["fronts"] = {k: [(r["n"], r["dt"]) for r in v] for k, v in fronts(result["grid"]).items()}
     (out / "accuracy_cost.json").write_text(json.dumps(result, indent=1))
     (out / "accuracy_cost.md").write_text(markdown(result))

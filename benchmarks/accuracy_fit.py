@@ -150,17 +150,20 @@ def noise_constant(n: object, sigma: object) -> tuple[float, float]:
     return float(np.exp(np.mean(y + 0.5 * x))), slope
 
 
-def model_cheapest(fit: BiasFit, s: float, a: float, level: float, dts: tuple[float, float],
+def model_cheapest(dts: object, bias: object, s: float, a: float, level: float,
                    t_end: float) -> dict[str, float] | None:
-    """The cheapest (N, Δt) by the models |b(Δt)| = |b₀ + C Δt^p| (fitted), σ = s/√N, wall = a N t_end/Δt
-    (a: seconds per particle update), for Δt in the measured range ``dts`` = (min, max): E = |b| + σ ≤ ``level``
-    needs N = (s/(level − |b|))²; None where |b| ≥ level on the whole range (bias-limited)."""
-    grid = np.geomspace(dts[0], dts[1], 200)
-    bias = np.abs(fit.predict(grid))
-    ok = bias < level
+    """The cheapest (N, Δt) for E = |b(Δt)| + s/√N ≤ ``level`` at wall = a N t_end/Δt (a: seconds per particle
+    update), with |b| interpolated linearly in log-log between the measured levels ``dts``, ``bias`` (Δt within
+    their range): N = (s/(level − |b|))²; None where |b| ≥ level on the whole range (bias-limited)."""
+    x, y = np.log(np.asarray(dts, dtype=float)), np.log(np.abs(np.asarray(bias, dtype=float)))
+    order = np.argsort(x)
+    grid = np.linspace(x.min(), x.max(), 200)
+    b = np.exp(np.interp(grid, x[order], y[order]))
+    ok = b < level
     if not ok.any():
         return None
-    n = (s / (level - bias[ok])) ** 2
-    cost = a * n * t_end / grid[ok]
+    dt = np.exp(grid[ok])
+    n = (s / (level - b[ok])) ** 2
+    cost = a * n * t_end / dt
     i = int(np.argmin(cost))
-    return {"dt": float(grid[ok][i]), "n": float(n[i]), "seconds": float(cost[i]), "bias": float(bias[ok][i])}
+    return {"dt": float(dt[i]), "n": float(n[i]), "seconds": float(cost[i]), "bias": float(b[ok][i])}

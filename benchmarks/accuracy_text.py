@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.accuracy_fit import cheapest
 from benchmarks.accuracy_report import (
     bias_lines,
     cheapest_lines,
@@ -99,11 +98,12 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def _model_text() -> str:
-    return ("Models fitted to the measurements above, for levels the grid does not reach: the bias law b₀ + C Δt^p "
-            "of §2 (at t = T, which is where |b(t)| is largest in the table of §1 unless stated there), the noise "
-            "σ = s/√N (central-limit scaling; the free slope is shown as a check) and the cost a · N · T/Δt (a from "
-            "the largest N of the grid, one thread). Minimised over Δt in the measured range; 'bias-limited': the "
-            "fitted bias exceeds the level on that whole range. A prediction, not a measurement.")
+    return ("For levels the grid does not reach: the measured max_t |b(Δt)| of §1 (interpolated linearly in log-log "
+            "between the measured Δt, never beyond them), the noise σ = s/√N (central-limit scaling, s from the "
+            "bias ensembles; the free slope of the grid's σ against N is shown as its check) and the cost "
+            "a · N · T/Δt (a from the largest N of the grid, one thread), minimised over Δt; 'bias-limited': the "
+            "bias exceeds the level at every measured Δt. A prediction from measured ingredients, not a "
+            "measured run.")
 
 
 def _winners(result: dict[str, Any]) -> str:
@@ -118,43 +118,46 @@ def _front_point(r: dict[str, Any]) -> str:
     return f"N = {r['n']:.0e}, Δt = {r['dt']:g}: {r['wall_seconds']:.3g} s, E = {r['total_error']:.2e}"
 
 
-def _orders(result: dict[str, Any]) -> str:
-    out = []
-    for b in result["biases"].values():
-        f = b["fits"]["plateau"]
-        if "error" in f:
-            out.append(f"{b['method']}: no fit ({f['error']})")
-            continue
-        lo, hi = f["order_ci95"]
-        out.append(f"{b['method']} p = {f['order']:.2f} [{lo:.2f}, {hi:.2f}], C = {f['constant']:.2e}, "
-                   f"b₀ = {f['plateau']:+.1e} ± {f['plateau_se']:.0e}")
-    return "; ".join(out)
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    """Per method: the fitted law, the κ₂ estimate of the plateau, the noise constant and the cost per particle
+    update relative to Takizuka–Abe (one thread, the largest N of the grid)."""
+    ta = result["models"]["takizuka_abe"]["seconds_per_update"]
+    lines = ["| method | order p [95 % CI] | C | plateau b₀ [95 % CI] | b₀ estimate (κ₂) | noise s (σ = s/√N) | "
+             "cost per particle update ÷ TA |", "|---|---|---|---|---|---|---|"]
+    for label, b in result["biases"].items():
+        f, m = b["fits"]["plateau"], result["models"][label]
+        est = "—" if b["plateau_estimate"] is None else f"{b['plateau_estimate']:+.1e}"
+        law = ("no fit | | " if "error" in f else
+               f"{f['order']:.2f} [{f['order_ci95'][0]:.2f}, {f['order_ci95'][1]:.2f}] | {f['constant']:.3f} | "
+               f"{f['plateau']:+.1e} [{f['plateau_ci95'][0]:+.1e}, {f['plateau_ci95'][1]:+.1e}]")
+        lines.append(f"| {label} | {law} | {est} | {m['noise_constant']:.2f} | "
+                     f"{m['seconds_per_update'] / ta:.2f} |")
+    return lines
 
 
 def readme_section(result: dict[str, Any]) -> str:
-    """The README section: setting, resolution reached, fitted orders and the cheapest method per level."""
+    """The README section: setting, resolution reached, fitted laws, costs and the cheapest method per level."""
     s, rows = result["study"], result["grid"]
     se = [b["se"][-1][-1] for b in result["biases"].values()]
-    verdict = []
-    for level in result["levels"]:
-        best = cheapest(rows, level)
-        verdict.append(f"E ≤ {level:.0e}: " + ("no method on the grid" if best is None else
-                       f"{best['method']} (N = {best['n']:.0e}, Δt = {best['dt']:g}, {best['wall_seconds']:.3g} s)"))
     return "\n".join([
         "### Accuracy per cost (Coulomb temperature isotropization)\n",
-        f"`{result['command']}` ({result['wall_seconds'] / 60:.0f} min) measures the Δt bias of T∥(t) of every "
-        "method against the converged axisymmetric Landau solution, separated from noise with common random "
-        f"numbers (R = {s['replicas']} paired replicas of N = {s['n_bias']}, the design of Dimits et al. 2009 and "
-        "Cohen et al. 2010), fits b(Δt) = b₀ + C Δt^p at t = "
-        f"{s['t_end']:g}, and then plots the total error E = max_t |bias| + σ(N) of one run against its wall "
-        "time, with Pareto fronts (`benchmarks/results/accuracy_cost.md`).\n",
-        f"- Resolution reached (2 SE of the bias at the finest Δt): {min(se) * 2:.1e} to {max(se) * 2:.1e}, "
-        "depending on the method (the issue asked 1e-4).",
-        f"- Fitted laws at t = {s['t_end']:g} (95 % CI): {_orders(result)}.",
-        "- Cheapest method at each accuracy level (wall time per run, measured interleaved in one process under "
-        "a shared machine's load: ratios are meaningful, absolute seconds are not): " + "; ".join(verdict) + ".\n",
+        f"`{result['command']}` ({result['wall_seconds'] / 60:.1f} min on 2 shared cores) measures the Δt bias of "
+        "T∥(t) of every method against the converged axisymmetric Landau solution (`reference/axisymmetric_tpar.json`, "
+        f"γ = −3, `bimaxwellian:2,0.5`, t ∈ [0, {s['t_end']:g}]), separated from noise with common random numbers "
+        f"(R = {s['replicas']} paired replicas of N = {s['n_bias']} at every Δt ∈ "
+        f"{{{', '.join(f'{d:g}' for d in s['dts'])}}}, the design of Dimits et al. 2009 and Cohen et al. 2010), "
+        f"fits b(Δt) = b₀ + C Δt^p at t = {s['t_end']:g} by generalised least squares, and compares the total error "
+        "E = max_t |bias| + σ(N) of one run with its wall time (`benchmarks/results/accuracy_cost.md`).\n",
+        f"- The bias is resolved at 2 SE = {min(se) * 2:.1e} to {max(se) * 2:.1e} depending on the method (the "
+        "issue asked 1e-4; reaching it would take about "
+        f"{(max(se) * 2 / 1e-4) ** 2:.0f}× the replicas).",
+        f"- Fitted laws at t = {s['t_end']:g}, noise and cost per particle update:\n",
+        "\n".join(summary_lines(result)) + "\n",
+        "- Cheapest method at each accuracy level on the measured grid (wall time per run, one thread, measured "
+        "interleaved in one process under a shared machine's load: ratios are meaningful, absolute seconds are "
+        "not):\n",
         "\n".join(cheapest_lines(rows, result["levels"])) + "\n",
-        "- Predicted by the fitted models beyond the grid (bias law, σ ∝ N^(−1/2), cost ∝ N/Δt; Δt within the "
-        "measured range): " + _winners(result) + ".\n",
+        "- Predicted beyond the grid from the measured biases (Δt within the measured range), σ = s/√N and "
+        "cost ∝ N/Δt: " + _winners(result) + ".\n",
         "![accuracy per cost](benchmarks/results/accuracy_cost.png)\n",
     ])

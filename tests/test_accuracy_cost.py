@@ -11,7 +11,6 @@ import pytest
 
 from benchmarks.accuracy_cost import Study, run_study, write_report
 from benchmarks.accuracy_fit import (
-    BiasFit,
     bias_stats,
     cheapest,
     fit_bias,
@@ -101,15 +100,17 @@ def test_pareto_front_and_cheapest() -> None:
 
 
 def test_model_cheapest() -> None:
-    flat = BiasFit(order=1.0, order_se=0.0, constant=0.0, constant_se=0.0, plateau=0.0, plateau_se=0.0, chi2=0.0,
-                   dof=1)
-    best = model_cheapest(flat, s=0.5, a=1e-7, level=1e-2, dts=(0.01, 0.1), t_end=1.0)
-    # no bias: N = (s/level)² at the largest Δt (cost ∝ 1/Δt)
-    assert best["n"] == pytest.approx(2500.0, rel=1e-12)
+    dts = [0.01, 0.1]
+    best = model_cheapest(dts, [1e-9, 1e-9], s=0.5, a=1e-7, level=1e-2, t_end=1.0)
+    # negligible bias: N = (s/level)² at the largest Δt (cost ∝ 1/Δt)
+    assert best["n"] == pytest.approx(2500.0, rel=1e-6)
     assert best["dt"] == pytest.approx(0.1, rel=1e-12)
-    assert best["seconds"] == pytest.approx(1e-7 * 2500 / 0.1, rel=1e-12)
-    biased = BiasFit(**{**flat.__dict__, "plateau": 2e-2})
-    assert model_cheapest(biased, s=0.5, a=1e-7, level=1e-2, dts=(0.01, 0.1), t_end=1.0) is None
+    assert best["seconds"] == pytest.approx(1e-7 * 2500 / 0.1, rel=1e-6)
+    # b = 0.1 Δt exactly (a power law is exact under log-log interpolation): E(Δt) = 0.1 Δt + s/√N
+    best = model_cheapest(dts, [1e-3, 1e-2], s=0.5, a=1e-7, level=1.2e-2, t_end=1.0)
+    assert best["bias"] == pytest.approx(0.1 * best["dt"], rel=1e-12)
+    assert best["n"] == pytest.approx((0.5 / (1.2e-2 - best["bias"])) ** 2, rel=1e-12)
+    assert model_cheapest(dts, [2e-2, 3e-2], s=0.5, a=1e-7, level=1e-2, t_end=1.0) is None
 
 
 def test_moment_matched_second_moment_is_exact() -> None:
