@@ -1,9 +1,9 @@
-"""Benchmarks: throughput of every method vs N, and accuracy at equal cost for Coulomb relaxation.
+"""Benchmark: throughput of every method vs N (particle updates per second, memory per particle).
 
     python -m pytest benchmarks/test_bench_baselines.py -s            (N = 10³ … 10⁶; add MBC_BENCH_1E7=1 for 10⁷)
 
-Writes under ``benchmarks/results/``: ``throughput.{json,md}`` (particle updates per second vs N, fitted cost
-exponent, memory per particle at the largest N) and ``accuracy_cost.{json,md,png}``. No timed assertion.
+Writes ``benchmarks/results/throughput.{json,md}`` (particle updates per second vs N, fitted cost exponent, memory
+per particle at the largest N). No timed assertion.
 
 Methods: ``fast`` (the fast MBC engine, h = 0.1), ``numpy`` (its algorithm in NumPy,
 :mod:`mbc_verify.baselines.numpy_mbc`), ``takizuka_abe``, ``nanbu``, ``spherical_bm`` (:mod:`mbc_verify.baselines`).
@@ -11,19 +11,9 @@ All numba methods run with the same
 thread count (``NUMBA_NUM_THREADS``, default all cores), the same matching and random-number scheme.
 One particle update = one particle advanced by one step Δt. Setting: γ = −3, Δt = 0.01, ``maxwellian`` data.
 
-Accuracy at equal cost (Coulomb, ``bimaxwellian:2,0.5``, T∥(t) = M_zz on t ∈ [0, 2], 21 snapshots): error =
-max over snapshots of |T∥ − T∥_ref|, plotted against the run's wall time, for a grid of (N, Δt) per method (and
-h ∈ {0.1, 0.3} for the fast engine). Reference: the blob solver (``mbc_verify.landau.blob``) is not converged at
-affordable resolutions (its T∥ drop over t ∈ [0, 0.2] changes by 30 % between n_per_dim = 8 and 12, and both
-differ from the derived initial rate ``bimaxwellian.dTpar_dt.gamma=-3.Tpar=2.Tperp=0.5``), so the reference is a
-Monte Carlo one, stated as such: the spherical-BM method at N_ref = 10⁶ (``MBC_BENCH_NREF``), Richardson-extrapolated
-to Δt → 0 from Δt = 0.005 and 0.01 (T_ref = 2 T(0.005) − T(0.01): every method's Δt bias is O(Δt)), as the mean
-of two independent halves whose difference gives its standard error (recorded; errors below ~2× that level are
-not resolved). It is cached in ``results/reference_tpar.json``. Every run (reference included) starts from
-moment-matched data (:func:`moment_matched`): exact initial T∥, T⊥, so the initial-sampling noise does not
-swamp the comparison; the initial wall time excludes this preparation for all methods alike.
+Accuracy against cost (the Δt bias against the axisymmetric Landau reference, then total error against wall time)
+is the study :mod:`benchmarks.accuracy_cost`.
 """
-
 from __future__ import annotations
 
 import json
@@ -34,18 +24,15 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from mbc_verify.baselines.numpy_mbc import NumpyFastEngine
-from mbc_verify.mbc.api import advance, simulate
+from mbc_verify.mbc.api import advance
 from mbc_verify.mbc.initial import sample_initial
-from mbc_verify.runspec import BASELINES
 
 RESULTS = Path(__file__).with_name("results")
 GAMMA, H, DT = -3.0, 0.1, 0.01
 SIZES = [10**3, 10**4, 10**5, 3 * 10**5, 10**6] + ([10**7] if os.environ.get("MBC_BENCH_1E7") == "1" else [])
 METHODS = ("fast", "numpy", "takizuka_abe", "nanbu", "spherical_bm")
-INIT, T_END, SNAPS = "bimaxwellian:2,0.5", 2.0, 21
 
 
 def _stepper(method: str):
@@ -124,116 +111,3 @@ def test_throughput_and_memory() -> None:
     print("\n" + "\n".join(lines))
     for m in METHODS:
         assert all(np.isfinite(table[m]["updates_per_s"]))
-
-
-def moment_matched(n: int, seed: int) -> np.ndarray:
-    """``bimaxwellian:2,0.5`` particles whose empirical second moment is exactly diag(T⊥, T⊥, T∥) = diag(.5, .5, 2).
-
-    The docs/spec.md §8 sample (zero momentum, exact energy), whitened by the Cholesky factor of its second moment and
-    rescaled per axis: the initial-sampling noise of T∥(0) (std ≈ 2.8/√N) vanishes, which leaves the noise the
-    dynamics generates (measured ≈ 1e-3 at N = 10⁵ for t ≤ 2). Variance reduction used for every method alike.
-    """
-    v = sample_initial(INIT, n, seed)
-    chol = np.linalg.cholesky(v.T @ v / n)
-    return np.ascontiguousarray(np.linalg.solve(chol, v.T).T * np.sqrt([0.5, 0.5, 2.0]))
-
-
-def _reference() -> dict:
-    """Richardson (Δt → 0) spherical-BM T∥(t), mean of two independent halves of N_ref; cached (module docstring)."""
-    path = RESULTS / "reference_tpar.json"
-    n_ref = int(os.environ.get("MBC_BENCH_NREF", 10**6))
-    if path.exists():
-        ref = json.loads(path.read_text())
-        if ref["n"] == n_ref:
-            return ref
-    halves, wall = [], 0.0
-    for seed in (777, 778):
-        legs = {}
-        for dt in (0.005, 0.01):
-            rec = simulate(GAMMA, None, n_ref // 2, T_END, engine="spherical_bm", dt=dt,
-                           init=moment_matched(n_ref // 2, seed), snapshots=SNAPS, seed=seed)
-            legs[dt] = rec["second_moment"][:, 2, 2]
-            wall += rec["wall_seconds"]
-        halves.append(2.0 * legs[0.005] - legs[0.01])
-    tpar = 0.5 * (halves[0] + halves[1])
-    se = float(np.max(np.abs(halves[0] - halves[1]))) / 2.0  # per-snapshot |d|/2: s.e. of the mean (1 dof, crude)
-    ref = {"n": n_ref, "times": np.linspace(0.0, T_END, SNAPS).tolist(), "tpar": tpar.tolist(),
-           "halves": [h.tolist() for h in halves], "standard_error": se, "wall_seconds": wall,
-           "method": "spherical_bm, Richardson in dt from 0.005 and 0.01, two halves (seeds 777, 778)"}
-    path.write_text(json.dumps(ref, indent=2))
-    return ref
-
-
-def _accuracy_grid() -> list[tuple[str, dict]]:
-    grid = []
-    for n in (10**4, 10**5):
-        for dt in (0.04, 0.02, 0.01):
-            for m in ("takizuka_abe", "nanbu", "spherical_bm"):
-                grid.append((m, {"n": n, "dt": dt}))
-            for h in (0.3, 0.1):
-                grid.append(("fast", {"n": n, "dt": dt, "h": h}))
-    return grid
-
-
-def plot_accuracy(rows: list[dict], ref_se: float, path: Path) -> None:
-    """Error vs wall time: one colour per method (and h), marker per N, line = the method's Pareto front."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7.5, 5))
-    markers = {10**4: "o", 10**5: "s", 10**6: "D"}
-    labels = sorted({(r["method"], r.get("h")) for r in rows}, key=str)
-    for idx, (method, h) in enumerate(labels):
-        colour = f"C{idx}"
-        sel = sorted((r for r in rows if r["method"] == method and r.get("h") == h), key=lambda r: r["wall_seconds"])
-        for r in sel:
-            ax.loglog(r["wall_seconds"], r["error"], markers.get(r["n"], "x"), color=colour, alpha=0.8)
-        front, best = [], float("inf")
-        for r in sel:
-            if r["error"] < best:
-                best = r["error"]
-                front.append(r)
-        name = method if h is None else f"fast MBC h={h}"
-        ax.loglog([r["wall_seconds"] for r in front], [r["error"] for r in front], "-", color=colour, label=name)
-    ax.axhline(2 * ref_se, color="grey", ls=":", label="2 × reference s.e. (not resolved below)")
-    ax.set_xlabel("wall time [s]  (markers: ○ N = 10⁴, □ N = 10⁵, ◇ N = 10⁶; Δt ∈ {0.04, 0.02, 0.01})")
-    ax.set_ylabel("max_t |T∥(t) − T∥_ref(t)|, t ∈ [0, 2]")
-    ax.set_title("Coulomb, bimaxwellian:2,0.5: error vs cost (lines: Pareto fronts)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-@pytest.mark.parametrize("seed", [5])
-def test_accuracy_at_equal_cost(seed: int) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    ref = _reference()
-    tref = np.asarray(ref["tpar"])
-    simulate(GAMMA, H, 64, 0.01, init=INIT, dt=0.01, snapshots=2, seed=0)  # compile outside the timings
-    for m in BASELINES:
-        simulate(GAMMA, None, 64, 0.01, engine=m, init=INIT, dt=0.01, snapshots=2, seed=0)
-    rows = []
-    for method, p in _accuracy_grid():
-        if method == "fast":
-            rec = simulate(GAMMA, p["h"], p["n"], T_END, init=moment_matched(p["n"], seed), dt=p["dt"],
-                           snapshots=SNAPS, seed=seed)
-        else:
-            rec = simulate(GAMMA, None, p["n"], T_END, engine=method, dt=p["dt"],
-                           init=moment_matched(p["n"], seed), snapshots=SNAPS, seed=seed)
-        err = float(np.max(np.abs(rec["second_moment"][:, 2, 2] - tref)))
-        rows.append({"method": method, **p, "error": err, "wall_seconds": rec["wall_seconds"]})
-    (RESULTS / "accuracy_cost.json").write_text(json.dumps({"reference": {k: ref[k] for k in ("n", "method",
-                                                            "standard_error")}, "rows": rows}, indent=2))
-    lines = ["| method | N | Δt | h | max |T∥ − T∥_ref| | wall s |", "|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(f"| {r['method']} | {r['n']:.0e} | {r['dt']} | {r.get('h', '')} | {r['error']:.2e} | "
-                     f"{r['wall_seconds']:.2f} |")
-    (RESULTS / "accuracy_cost.md").write_text(
-        f"Coulomb bi-Maxwellian relaxation, T∥ on [0, 2]; reference: {ref['method']}, N = {ref['n']:.0e}, "
-        f"standard error {ref['standard_error']:.1e}\n\n" + "\n".join(lines) + "\n")
-    plot_accuracy(rows, ref["standard_error"], RESULTS / "accuracy_cost.png")
-    print("\n" + "\n".join(lines))
-    assert all(math.isfinite(r["error"]) for r in rows)
