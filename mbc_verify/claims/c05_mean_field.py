@@ -110,27 +110,30 @@ def rms_error(errors: np.ndarray) -> tuple[float, float, float, float]:
     return math.sqrt(ms), 0.5 * sq.std(ddof=1) / (math.sqrt(r) * ms), float(mean), float(se)
 
 
-@lru_cache(maxsize=2)
-def isotropic_reference(n_grid: int = ISO_GRID) -> dict:
-    """Case (iv)'s reference at T_ISO: ∫|v|⁴ f and the speed law's CDF at the cell interfaces (isotropic solver)."""
-    rec = solve_isotropic(-3.0, T_ISO, init=MIXTURE, snapshots=2, n_grid=n_grid)
+@lru_cache(maxsize=4)
+def isotropic_reference(n_grid: int = ISO_GRID, mutant: str | None = None) -> dict:
+    """Case (iv)'s reference at T_ISO: ∫|v|⁴ f and the speed law's CDF at the cell interfaces (isotropic solver,
+    with the planted defect ``mutant`` when it is one of that solver's)."""
+    rec = solve_isotropic(-3.0, T_ISO, init=MIXTURE, snapshots=2, n_grid=n_grid, mutant=mutant)
     r, dens = np.array(rec["r"]), np.array(rec["density"])
     dr = r[1] - r[0]
     mass = np.concatenate([[0.0], np.cumsum(4.0 * math.pi * dr * r * r * dens)])
     return {"moment4": float(rec["moment4"][-1]), "x": dr * np.arange(r.size + 1), "cdf": mass / mass[-1]}
 
 
-def references() -> dict[str, float]:
+def references(mutant: str | None = None) -> dict[str, float]:
     """X_ref of the moment cases: the exact γ = 0 T∥(t) from M(0) = diag(T⊥, T⊥, T∥) of ``BIMAX``, ∫|v|⁴ f_t of the
     isotropic solver (γ = −2 from ``BKW``; γ = −3 from ``MIXTURE``, with the 100-cell value for its error estimate)
-    and T∥(1) of the axisymmetric solver at γ = −3 (default resolution)."""
+    and T∥(1) of the axisymmetric solver at γ = −3 (default resolution). A planted defect ``mutant`` of the exact
+    Maxwell rates or of either solver enters its reference (each component ignores the others' defects)."""
     tpar, tperp = parse_init(BIMAX).params
     m0 = np.diag([tperp, tperp, tpar])
-    aniso = solve_axisymmetric(-3.0, T_ANISO, init=BIMAX, snapshots=2)
-    return {"maxwell": float(second_moment_exact(m0, T_MAXWELL)[2, 2]),
-            "coulomb": float(solve_isotropic(-2.0, T_COULOMB, init=BKW, snapshots=2, n_grid=200)["moment4"][-1]),
-            "coulomb_aniso": float(aniso["tpar"][-1]), "coulomb_iso": isotropic_reference()["moment4"],
-            "coulomb_iso_coarse": isotropic_reference(ISO_GRID // 2)["moment4"]}
+    aniso = solve_axisymmetric(-3.0, T_ANISO, init=BIMAX, snapshots=2, mutant=mutant)
+    coulomb = solve_isotropic(-2.0, T_COULOMB, init=BKW, snapshots=2, n_grid=200, mutant=mutant)
+    return {"maxwell": float(second_moment_exact(m0, T_MAXWELL, mutant)[2, 2]),
+            "coulomb": float(coulomb["moment4"][-1]),
+            "coulomb_aniso": float(aniso["tpar"][-1]), "coulomb_iso": isotropic_reference(ISO_GRID, mutant)["moment4"],
+            "coulomb_iso_coarse": isotropic_reference(ISO_GRID // 2, mutant)["moment4"]}
 
 
 def initial_rates(mutant: str | None = None) -> dict[str, float]:
@@ -153,7 +156,7 @@ def final_samples(gamma: float, h: float, n: int, t_end: float, init: str, obser
 
 def mixture_samples(h: float, n: int, replicas: int, seed: int, mutant: str | None) -> dict[str, np.ndarray]:
     """Case (iv): per replica, (1/N) Σ|v_i|⁴ and W₁(speeds, Landau speed law) at T_ISO."""
-    ref = isotropic_reference()
+    ref = isotropic_reference(ISO_GRID, mutant)
     _, states = named_states(-3.0, h, n, T_ISO, replicas=replicas, init=MIXTURE, snapshots=2, seed=seed,
                              mutant=mutant)
     speeds = np.sqrt(np.sum(states[:, -1] ** 2, axis=2))
@@ -281,7 +284,7 @@ class MeanField(Claim):
     def run_unit(self, ctx: Context, **params: Any) -> Any:
         part, s, seed = params["part"], ctx.sizes, ctx.seed + params.get("seed_offset", 0)
         if part == "references":
-            return references()
+            return references(ctx.mutant)
         if part == "rates":
             return initial_rates(ctx.mutant)
         if part == "grazing":

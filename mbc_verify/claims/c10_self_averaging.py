@@ -93,9 +93,10 @@ the cost of the default grid."""
 
 
 @lru_cache(maxsize=8)
-def mean_field(gamma: float, init: str, t_end: float) -> MeanFieldCoefficients:
-    """The Landau solution's coefficients at the snapshots (one solve per process and case)."""
-    return MeanFieldCoefficients(gamma, init, t_end, SNAPSHOTS, **REFERENCE_GRID[init])
+def mean_field(gamma: float, init: str, t_end: float, mutant: str | None = None) -> MeanFieldCoefficients:
+    """The Landau solution's coefficients at the snapshots (one solve per process, case and planted defect of the
+    exact Maxwell rates or the axisymmetric solver)."""
+    return MeanFieldCoefficients(gamma, init, t_end, SNAPSHOTS, mutant=mutant, **REFERENCE_GRID[init])
 
 
 def trapezoid_weights(t_end: float) -> np.ndarray:
@@ -138,7 +139,7 @@ def replica_errors(states: np.ndarray, gamma: float, coeffs: list, weights: np.n
 def unit_errors(case: str, n: int, h: float, replicas: int, seed: int, mutant: str | None) -> dict:
     """The per-replica statistics (replicas × len(STATS)) of one (case, N, h), and max |e^B|."""
     c = CASES[case]
-    mf = mean_field(c["gamma"], c["init"], c["t_end"])
+    mf = mean_field(c["gamma"], c["init"], c["t_end"], mutant)
     _, states = named_states(c["gamma"], h, n, c["t_end"], replicas=replicas, init=c["init"], snapshots=SNAPSHOTS,
                              seed=seed, mutant=mutant)
     refs = [mf.at(k, states[:, k].reshape(-1, 3)) for k in range(SNAPSHOTS)]

@@ -53,10 +53,12 @@ def initial_second_moment(init: str) -> np.ndarray:
 
 class MeanFieldCoefficients:
     """(a ∗ f_t)(v), (b ∗ f_t)(v) at the snapshot times linspace(0, ``t_end``, ``snapshots``) of the Landau flow from
-    ``init`` at exponent ``gamma`` (module docstring; ``solver_options`` go to the axisymmetric solver, γ ≠ 0).
+    ``init`` at exponent ``gamma`` (module docstring; ``solver_options`` go to the axisymmetric solver, γ ≠ 0;
+    ``mutant``: a planted defect of the exact Maxwell rates (γ = 0) or of the axisymmetric solver, or None).
     ``at(k, points)`` evaluates snapshot k."""
 
-    def __init__(self, gamma: float, init: str, t_end: float, snapshots: int, **solver_options: Any) -> None:
+    def __init__(self, gamma: float, init: str, t_end: float, snapshots: int, mutant: str | None = None,
+                 **solver_options: Any) -> None:
         self.gamma = check_gamma(gamma)
         self.init = str(parse_init(init))
         self.t_end = check_positive("t_end", t_end)
@@ -64,12 +66,12 @@ class MeanFieldCoefficients:
         self.times = np.linspace(0.0, self.t_end, self.snapshots)
         self.record: dict[str, Any] | None = None
         if self.gamma == 0.0:
-            self.second_moments = second_moment_exact(initial_second_moment(init), self.times)
+            self.second_moments = second_moment_exact(initial_second_moment(init), self.times, mutant)
         else:
             from .axisymmetric import solve_axisymmetric
 
             self.record = solve_axisymmetric(self.gamma, self.t_end, init=init, snapshots=self.snapshots,
-                                             keep_states=True, **solver_options)
+                                             keep_states=True, mutant=mutant, **solver_options)
             self.second_moments = np.array(self.record["second_moment"])
 
     def at(self, k: int, points: object) -> tuple[np.ndarray, np.ndarray]:
