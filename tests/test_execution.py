@@ -80,9 +80,14 @@ def test_every_run_has_its_own_directory_and_latest_points_to_the_last(fake_clai
 
 
 def _sigint_after(argv: list[str], wait: float, cwd: Path) -> tuple[int, float, str]:
-    """Run ``python -m mbc_verify.cli ARGV``, send SIGINT after ``wait`` s; (exit code, seconds to exit, stderr)."""
+    """Run ``python -m mbc_verify.cli ARGV``, send SIGINT after ``wait`` s; (exit code, seconds to exit, stderr).
+
+    The child starts with SIGINT at its default disposition, as a command typed in a terminal does: a test runner
+    launched in the background by a shell without job control inherits SIGINT ignored, and Python then installs no
+    KeyboardInterrupt handler at all."""
     proc = subprocess.Popen([sys.executable, "-m", "mbc_verify.cli", *argv], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(wait)
     assert proc.poll() is None, proc.communicate()
     sent = time.perf_counter()
