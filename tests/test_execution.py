@@ -92,7 +92,12 @@ def _sigint_after(argv: list[str], wait: float, cwd: Path) -> tuple[int, float, 
     assert proc.poll() is None, proc.communicate()
     sent = time.perf_counter()
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()  # never leave a runaway simulation behind
+        proc.communicate()
+        raise
     return proc.returncode, time.perf_counter() - sent, err
 
 
