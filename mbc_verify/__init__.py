@@ -27,6 +27,7 @@ _EXPORTS = {
     "solve": "mbc_verify.solve",
     "Certificate": "mbc_verify.certificate", "Check": "mbc_verify.certificate",
     "run_claim": "mbc_verify.claims.runner",
+    "measure_power": "mbc_verify.power",
     "all_claims": "mbc_verify.claims.registry",
     "MUTANTS": "mbc_verify.mutants",
     "parse_init": "mbc_verify.initial",

@@ -23,7 +23,7 @@ from typing import Any
 from .certificate import Certificate
 from .claims import PROFILES, all_claims, parse_claims
 from .claims.runner import assemble, plan
-from .execution import InProcess, OnDask, Outcome, Unit, UnitCache, connect
+from .execution import InProcess, OnDask, Outcome, Unit, UnitCache, client_for
 from .mutants import MUTANTS, check_mutant
 from .outputs import check_output_dir, check_output_file
 from .report import write_reports
@@ -81,14 +81,8 @@ def certify(profile: str = "quick", claims: str | Sequence[str] | None = None, *
     out = check_output_dir(out_dir, "out_dir")
     if json_file is not None:
         check_output_file(json_file, "json_file")
-    close = None
-    if client is None and scheduler is not None:
-        client, close = connect(scheduler)
-    try:
+    with client_for(client, scheduler) as client:
         return _campaign(profile, ids, seed, out, mutant, json_file, matrix, resume, client, on_unit)
-    finally:
-        if close is not None:
-            close()
 
 
 def _jobs(profile: str, ids: list[str], seed: int, mutant: str | None, matrix: bool) -> list[Job]:

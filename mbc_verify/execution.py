@@ -21,7 +21,8 @@ import importlib
 import pickle
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -179,6 +180,21 @@ class OnDask:
         who = self.client.who_has(fut).get(fut.key, ())
         out.where = ",".join(who) if who else "dask"
         return out
+
+
+@contextmanager
+def client_for(client: Any, scheduler: str | None) -> Iterator[Any]:
+    """The Dask client a run uses: ``client`` when given, else one made by :func:`connect` from ``scheduler`` and
+    closed on exit (cluster included), else None (in-process). Connection errors are raised on entry, before any
+    work starts."""
+    close = None
+    if client is None and scheduler is not None:
+        client, close = connect(scheduler)
+    try:
+        yield client
+    finally:
+        if close is not None:
+            close()
 
 
 def connect(scheduler: str) -> tuple[Any, Callable[[], None]]:

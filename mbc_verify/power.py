@@ -39,7 +39,7 @@ from .campaign import Job, certificate_of, execute, new_run_dir, validate
 from .certificate import Certificate
 from .claims import all_claims
 from .claims.runner import plan
-from .execution import Unit, UnitCache, connect
+from .execution import Unit, UnitCache, client_for
 from .mutants import FAMILIES, family_mutant
 from .outputs import check_output_dir
 from .validation import ArgumentError, check_int
@@ -236,14 +236,8 @@ def measure_power(profile: str = "quick", families: str | Sequence[str] | None =
     ids = validate(profile, claims, None, seed)
     false_alarm_seeds = check_int("false_alarm_seeds", false_alarm_seeds, 0)
     out = check_output_dir(out_dir, "out_dir")
-    close = None
-    if client is None and scheduler is not None:
-        client, close = connect(scheduler)
-    try:
+    with client_for(client, scheduler) as client:
         return _measure(profile, fams, ids, seed, out, false_alarm_seeds, resume, client, on_unit)
-    finally:
-        if close is not None:
-            close()
 
 
 def _measure(profile: str, fams: list[str], ids: list[str], seed: int, out: Path, false_alarm_seeds: int,

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..claims.registry import PROFILES
 from ..claims.runner import assemble
-from ..execution import InProcess, OnDask, Outcome, Unit, connect
+from ..execution import InProcess, OnDask, Outcome, Unit, client_for
 from ..outputs import check_output_dir, check_output_file
 from ..validation import ArgumentError, check_choice, check_gamma, check_seed
 from .certificates import CERTIFICATES, parse_certificates
@@ -112,14 +112,8 @@ def conform(operators: str | Sequence[str], *, params: Any = None, gammas: Any =
     out = check_output_dir(out_dir, "out_dir")
     if json_file is not None:
         check_output_file(json_file, "json_file")
-    close = None
-    if client is None and scheduler is not None:
-        client, close = connect(scheduler)
-    try:
+    with client_for(client, scheduler) as client:
         return _run(jobs, specs, sel, ids, profile, seed, out, json_file, client, on_unit)
-    finally:
-        if close is not None:
-            close()
 
 
 def _run(jobs: list[Job], specs: list[OperatorSpec], sel: tuple[float, ...], ids: list[str], profile: str,
