@@ -6,17 +6,18 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .claims import CLAIM_IDS
+from .claims import CLAIM_IDS, all_claims
 from .mutants import FAMILIES
 from .outputs import atomic_savefig, atomic_write_json, atomic_write_text
+from .power import assess
 
 
-def cell(row: dict[str, Any] | None) -> str:
+def cell(row: dict[str, Any] | None, uses: bool = False) -> str:
     """A table cell: ε*, ``≤ ε_min`` at the floor, ``> ε_max`` when not detected, ``FA`` (false alarm at ε = 0),
-    ``…`` unfinished, ``·`` when the claim does not use the family's component; ``(f)`` marks a catch made only by
-    formula checks."""
+    ``…`` unfinished, ``–`` not searched although the claim uses the family's component (``uses``), ``·`` when it
+    does not; ``(f)`` marks a catch made only by formula checks."""
     if row is None:
-        return "·"
+        return "–" if uses else "·"
     state, star = row["state"], row["eps_star"]
     if state.startswith("skipped"):
         return "FA"
@@ -33,9 +34,12 @@ def _table(doc: dict[str, Any]) -> list[str]:
     claims = [c for c in CLAIM_IDS if any(r["claim"] == c for r in rows)]
     families = list(dict.fromkeys(r["family"] for r in rows))
     by = {(r["family"], r["claim"]): r for r in rows}
+    uses = {c.claim_id: c.uses for c in all_claims() if c.claim is not None}
     lines = ["| family | " + " | ".join(claims) + " |", "|---|" + "---|" * len(claims)]
     for f in families:
-        lines.append(f"| {f} | " + " | ".join(cell(by.get((f, c))) for c in claims) + " |")
+        target = FAMILIES[f].target
+        lines.append(f"| {f} | " + " | ".join(cell(by.get((f, c)), target in uses.get(c, ())) for c in claims)
+                     + " |")
     return lines
 
 
@@ -59,8 +63,11 @@ def markdown(doc: dict[str, Any]) -> str:
             f"ε_max·2^(−k/{doc['steps_per_octave']}) searched by bisection at a fixed seed; the next smaller grid "
             "amplitude passes. `> x`: passes at the largest amplitude x searched; `≤ x`: fails at the smallest; "
             "`(f)`: caught only by checks of a formula, not of an engine or solver run; `FA`: the claim fails "
-            "without a defect; `·`: the claim's computation does not use the family's component. The families "
-            "are listed by `mbc-verify mutants`.", ""]
+            "without a defect; `–`: not searched (the claim uses the component); `·`: the claim's computation "
+            "does not use the family's component. The families are listed by `mbc-verify mutants`.", ""]
+    if len(doc.get("invocations", ())) > 1:
+        head += ["Merged from " + "; ".join(f"`mbc-verify power --families {','.join(i['families'])} --claims "
+                                           f"{','.join(i['claims'])}`" for i in doc["invocations"]) + ".", ""]
     if doc["interrupted"]:
         head += ["**Interrupted**: the searches marked `…` did not finish.", ""]
     body = _table(doc) + ["", "## Targets", ""] + _targets(doc)
@@ -108,6 +115,42 @@ def figure(doc: dict[str, Any]) -> Any:
     return fig
 
 
+def merge_documents(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One ``power.json`` document from several runs of the same profile and seed (e.g. different families × claims
+    per run): the searches of all (a later run's search of the same family × claim replaces an earlier one), the
+    false-alarm verdicts of all, the targets assessed on the union, and ``invocations``: each run's families and
+    claims, so that the table can be regenerated run by run."""
+    if len({(d["profile"], d["seed"]) for d in docs}) != 1:
+        raise ValueError("docs: power documents of one profile and seed only")
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    verdicts: dict[str, dict[str, str]] = {}
+    for d in docs:
+        rows.update({(r["family"], r["claim"]): r for r in d["searches"]})
+        for cid, per in d["false_alarms"]["verdicts"].items():
+            verdicts.setdefault(cid, {}).update(per)
+    first = docs[0]
+    searches = list(rows.values())
+    return {**{k: first[k] for k in ("profile", "seed", "steps_per_octave")},
+            "run_id": ",".join(d["run_id"] for d in docs), "interrupted": any(d["interrupted"] for d in docs),
+            "searches": searches,
+            "false_alarms": {"seeds": sorted({s for d in docs for s in d["false_alarms"]["seeds"]}),
+                             "verdicts": verdicts,
+                             "failures": sum(v != "pass" for per in verdicts.values() for v in per.values()),
+                             "evaluations": sum(len(per) for per in verdicts.values())},
+            "targets": assess(searches, first["profile"]),
+            "invocations": [i for d in docs for i in invocations(d)],
+            "wall_seconds": sum(d.get("wall_seconds", 0.0) for d in docs),
+            "rounds": sum(d.get("rounds", 0) for d in docs)}
+
+
+def invocations(doc: dict[str, Any]) -> list[dict[str, list[str]]]:
+    """The families × claims runs a document came from (its own, for a document of one run)."""
+    if "invocations" in doc:
+        return doc["invocations"]
+    return [{"families": list(dict.fromkeys(r["family"] for r in doc["searches"])),
+             "claims": sorted({r["claim"] for r in doc["searches"]}, key=lambda c: int(c[1:]))}]
+
+
 def write_power_reports(doc: dict[str, Any], out: Path) -> None:
     """Write ``power.json``, ``power.md`` and ``power.png`` atomically into ``out``."""
     import matplotlib.pyplot as plt
@@ -119,4 +162,23 @@ def write_power_reports(doc: dict[str, Any], out: Path) -> None:
     plt.close(fig)
 
 
-__all__ = ["cell", "figure", "markdown", "write_power_reports"]
+def main(argv: list[str] | None = None) -> int:
+    """``python -m mbc_verify.power_report A/power.json B/power.json … --out DIR``: merge and write the reports."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("documents", nargs="+", type=Path, help="power.json files of one profile and seed")
+    parser.add_argument("--out", type=Path, required=True, help="output directory of the merged reports")
+    args = parser.parse_args(argv)
+    doc = merge_documents([json.loads(p.read_text(encoding="utf-8")) for p in args.documents])
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_power_reports(doc, args.out)
+    print(f"wrote {args.out}/power.{{json,md,png}}: {len(doc['searches'])} searches")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+__all__ = ["cell", "figure", "invocations", "markdown", "merge_documents", "write_power_reports"]

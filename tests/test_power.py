@@ -15,6 +15,7 @@ import pytest
 from mbc_verify.cli import main
 from mbc_verify.mutants import FAMILIES, mutant_amplitude
 from mbc_verify.power import Search, amplitude_grid, assess, measure_power
+from mbc_verify.power_report import cell, invocations, markdown, merge_documents
 from tests.fakes import make_claim
 
 
@@ -86,6 +87,22 @@ def test_power_measures_each_family_claim_pair_and_writes_the_reports(stand_ins,
     assert json.loads((tmp_path / "power.json").read_text())["searches"] == doc["searches"]
     table = (tmp_path / "power.md").read_text()
     assert "| rate_constant |" in table and "FA" in table and "> 1" in table
+
+
+def test_runs_of_different_families_and_claims_merge_into_one_table(stand_ins, tmp_path: Path) -> None:
+    one = measure_power("quick", "rate_constant", "C1", out_dir=tmp_path / "a")
+    two = measure_power("quick", "azimuth_bias", "C2", out_dir=tmp_path / "b")
+    doc = merge_documents([one, two])
+    assert {(r["family"], r["claim"]) for r in doc["searches"]} == {("rate_constant", "C1"), ("azimuth_bias", "C2")}
+    assert invocations(doc) == [{"families": ["rate_constant"], "claims": ["C1"]},
+                                {"families": ["azimuth_bias"], "claims": ["C2"]}]
+    assert doc["targets"] == assess(doc["searches"], "quick")
+    assert doc["false_alarms"]["evaluations"] == 2 and doc["false_alarms"]["failures"] == 0
+    table = markdown(doc)
+    assert "| rate_constant | " + cell(doc["searches"][0]) + " | – |" in table  # C2 uses mbc, not searched: –
+    assert "Merged from `mbc-verify power --families rate_constant --claims C1`" in table
+    with pytest.raises(ValueError, match="docs"):
+        merge_documents([one, {**two, "seed": 1}])
 
 
 def test_targets_need_two_claims_one_of_them_beyond_a_formula() -> None:
