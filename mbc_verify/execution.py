@@ -98,11 +98,19 @@ def resolve(unit: Unit) -> tuple[Any, Any]:
 
 
 def run_unit(unit: Unit) -> Outcome:
-    """Compute one unit (in any process: it looks its claim up with :func:`resolve`) and time it."""
+    """Compute one unit (in any process: it looks its claim up with :func:`resolve`) and time it.
+
+    BLAS (OpenBLAS, MKL) runs on ONE thread inside a unit: its reductions depend on its thread count, and Dask
+    workers run it on one (distributed sets ``OPENBLAS_NUM_THREADS=1`` in them), so a unit's value is bitwise the
+    same in-process and on any cluster, whatever the machine's number of cores (numba's parallel loops are
+    thread-count independent by construction)."""
+    from threadpoolctl import threadpool_limits
+
     claim, ctx = resolve(unit)
     start = time.perf_counter()
     try:
-        value = claim.run_unit(ctx, **unit.params)
+        with threadpool_limits(limits=1, user_api="blas"):
+            value = claim.run_unit(ctx, **unit.params)
     except Exception:  # reported as the claim's error, never taken for a result
         return Outcome(error=traceback.format_exc(), seconds=time.perf_counter() - start)
     return Outcome(value=value, seconds=time.perf_counter() - start)

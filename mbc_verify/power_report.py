@@ -79,7 +79,8 @@ def markdown(doc: dict[str, Any]) -> str:
 
 
 def figure(doc: dict[str, Any]) -> Any:
-    """ε* per family × claim on a log colour scale (grey: not detected; white: not applicable)."""
+    """ε* per family × claim on a log colour scale (grey: not detected, not searched or not applicable; the cell
+    text of :func:`cell` tells them apart)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -102,9 +103,11 @@ def figure(doc: dict[str, Any]) -> Any:
     finite = grid[np.isfinite(grid)]
     norm = LogNorm(vmin=finite.min(), vmax=finite.max()) if finite.size and finite.min() < finite.max() else None
     im = ax.imshow(np.ma.masked_invalid(grid), norm=norm, cmap="viridis_r", aspect="auto")
+    uses = {c.claim_id: c.uses for c in all_claims() if c.claim is not None}
     for i, f in enumerate(families):
         for j, c in enumerate(claims):
-            ax.text(j, i, cell(by.get((f, c))), ha="center", va="center", fontsize=6)
+            ax.text(j, i, cell(by.get((f, c)), FAMILIES[f].target in uses.get(c, ())), ha="center", va="center",
+                    fontsize=6)
     ax.set_xticks(range(len(claims)), claims)
     ax.set_yticks(range(len(families)), families)
     ax.set_xlabel("claim")
