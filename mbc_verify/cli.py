@@ -385,8 +385,10 @@ def _dispatch(args: argparse.Namespace, names: dict[str, str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mbc-verify`` console script; returns the exit code."""
+    from .interrupts import install, interrupted
     from .runspec import NonFiniteResult
 
+    install()
     parser = build_parser()
     names: dict[str, str] = {}
     try:
@@ -396,14 +398,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         names = flags(parser, args.command)
         return _dispatch(args, names)
-    except UsageError as exc:
-        return _fail(str(exc), EXIT_USAGE)
-    except ValueError as exc:
-        return _fail(_flagged(exc, names), EXIT_USAGE)
-    except NonFiniteResult as exc:
-        return _fail(str(exc).splitlines()[0], EXIT_FAIL)
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)
+    except Exception as exc:
+        if interrupted():  # an error that followed a Ctrl-C numba swallowed while compiling
+            return _fail("interrupted", EXIT_INTERRUPTED)
+        if isinstance(exc, UsageError):
+            return _fail(str(exc), EXIT_USAGE)
+        if isinstance(exc, NonFiniteResult):
+            return _fail(str(exc).splitlines()[0], EXIT_FAIL)
+        if isinstance(exc, ValueError):
+            return _fail(_flagged(exc, names), EXIT_USAGE)
+        raise
 
 
 def _fail(message: str, code: int) -> int:

@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .interrupts import check as check_interrupt
 from .outputs import atomic_write_bytes
 
 PACKAGE = Path(__file__).resolve().parent
@@ -151,7 +152,9 @@ class InProcess:
     def run(self, units: Iterable[Unit], on_done: Progress) -> None:
         """Run every unit, calling ``on_done(unit, outcome)`` after each (Ctrl-C propagates between chunks)."""
         for unit in units:
-            on_done(unit, run_unit(unit))
+            outcome = run_unit(unit)
+            check_interrupt()  # a Ctrl-C that numba swallowed while compiling this unit
+            on_done(unit, outcome)
 
 
 class OnDask:

@@ -101,8 +101,23 @@ def _sigint_after(argv: list[str], wait: float, cwd: Path) -> tuple[int, float, 
     return proc.returncode, time.perf_counter() - sent, err
 
 
+@pytest.fixture(scope="module")
+def warm_cli(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compile the engines in the numba cache of the package the CLI subprocesses import (an installed copy may
+    not be the one this session warmed): the tests below time a Ctrl-C during a run, not during a first compilation,
+    where numba may hold the interrupt until it has finished compiling (module :mod:`mbc_verify.interrupts`)."""
+    cwd = tmp_path_factory.mktemp("warm")
+    for engine, n in (("exact", "256"), ("fast", "200000")):
+        subprocess.run([sys.executable, "-m", "mbc_verify.cli", "simulate", "--gamma", "-3", "--grazing", "0.1",
+                        "--n", n, "--t-end", "1e-3", "--snapshots", "2", "--engine", engine], cwd=cwd, check=True,
+                       capture_output=True, timeout=600)
+    subprocess.run([sys.executable, "-m", "mbc_verify.cli", "certify", "--claims", "C1", "--out", str(cwd / "r")],
+                   cwd=cwd, check=True, capture_output=True, timeout=600)
+
+
 @pytest.mark.parametrize("engine", ["exact", "fast"])
-def test_ctrl_c_stops_a_simulation_within_two_seconds_with_exit_130(engine: str, tmp_path: Path) -> None:
+def test_ctrl_c_stops_a_simulation_within_two_seconds_with_exit_130(engine: str, tmp_path: Path,
+                                                                     warm_cli: None) -> None:
     n = "256" if engine == "exact" else "200000"
     code, delay, err = _sigint_after(["simulate", "--gamma", "-3", "--grazing", "0.1", "--n", n, "--t-end", "1e4",
                                       "--engine", engine, "--json", str(tmp_path / "x.json")], 6.0, tmp_path)
@@ -110,8 +125,36 @@ def test_ctrl_c_stops_a_simulation_within_two_seconds_with_exit_130(engine: str,
     assert not (tmp_path / "x.json").exists()
 
 
-def test_ctrl_c_during_certify_exits_130_and_marks_the_claim_interrupted(tmp_path: Path) -> None:
+def test_ctrl_c_during_certify_exits_130_and_marks_the_claim_interrupted(tmp_path: Path, warm_cli: None) -> None:
     code, delay, err = _sigint_after(["certify", "--claims", "C1", "--out", str(tmp_path / "r")], 8.0, tmp_path)
     assert code == 130 and delay < 2.0, (code, delay, err)
     doc = json.loads((tmp_path / "r" / "report.json").read_text())
     assert doc["interrupted"] and doc["certificates"][0]["verdict"] == "interrupted"
+
+
+def test_a_ctrl_c_that_a_ctypes_callback_swallows_is_still_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While numba compiles, SIGINT can arrive inside a ctypes callback of LLVM, which prints the KeyboardInterrupt
+    as "Exception ignored" and drops it; the recording handler keeps it for the next :func:`interrupts.check`."""
+    import ctypes
+    import os
+
+    from mbc_verify import interrupts
+
+    monkeypatch.setattr(interrupts, "_pending", False)
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        interrupts.install()
+
+        @ctypes.CFUNCTYPE(None)
+        def callback() -> None:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(10_000):  # the handler runs in here; ctypes drops its exception
+                pass
+
+        callback()
+        assert interrupts.interrupted()
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.check()
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..interrupts import check as check_interrupt
 from ..mutants import Defect
 from .exact import JumpLaw, advance_exact, batch_exact, jump_law
 from .fast import fast_law
@@ -111,6 +112,7 @@ class Engine:
             else:
                 batch_steps(v, perm, seeds, seg, s0, s1, self.law, self.defect, jumps)
             chunk.done()
+            check_interrupt()
             s0 = s1
             if progress is not None:
                 progress(t0 + (t1 - t0) * s1 / nsteps)
@@ -131,6 +133,7 @@ class Engine:
             else:
                 batch_exact(v, seeds, np.int64(index), t, t1, made, done, max_jumps, self.law, self.defect)
             periods.done()
+            check_interrupt()
             if progress is not None:
                 progress(float(t.min()))
         jumps += made
