@@ -2,7 +2,7 @@
 on IEEE round-to-nearest arithmetic being performed exactly as written).
 
 - ``two_sum(a, b) = (s, e)`` with s = fl(a + b) and s + e = a + b exactly (Knuth, *The Art of Computer
-  Programming* vol. 2, 1969: TwoSum, no branch);
+  Programming* vol. 2, 1969: TwoSum, no branch; both transformations live in :mod:`mbc_verify.mbc.dd`);
 - ``two_prod(a, b) = (p, e)`` with p = fl(a·b) and p + e = a·b exactly (Dekker, Numer. Math. 18, 1971: splitting
   by 2²⁷ + 1, valid when no overflow occurs);
 - :func:`exact_energy`: Σ_{i ∈ rows} |v_i|² by Dot2 (Ogita, Rump, Oishi, SIAM J. Sci. Comput. 26, 2005), as
@@ -16,30 +16,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .mbc.dd import two_prod, two_sum  # the one implementation of the error-free transformations
+
 __all__ = ["exact_energy", "exact_momentum", "two_prod", "two_sum"]
-
-_SPLIT = 134217729.0  # Dekker's splitting constant 2^27 + 1
-
-
-@njit(cache=True, inline="always")
-def two_sum(a: float, b: float) -> tuple:
-    """(s, e): s = fl(a + b), e its rounding error, s + e = a + b exactly."""
-    s = a + b
-    z = s - a
-    return s, (a - (s - z)) + (b - z)
-
-
-@njit(cache=True, inline="always")
-def two_prod(a: float, b: float) -> tuple:
-    """(p, e): p = fl(a·b), e its rounding error, p + e = a·b exactly (Dekker's product)."""
-    p = a * b
-    f = _SPLIT * a
-    ah = f - (f - a)
-    al = a - ah
-    g = _SPLIT * b
-    bh = g - (g - b)
-    bl = b - bh
-    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
 @njit(cache=True)

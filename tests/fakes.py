@@ -67,3 +67,18 @@ class Units(Claim):
 def units_claim(claim_id: str, **attrs: Any) -> Claim:
     """An instance of a :class:`Units` subclass with the given id and class attributes (sizes, raise_at, ...)."""
     return type(f"Units{claim_id}", (Units,), {"claim_id": claim_id, **attrs})()
+
+
+UNITS_FAKES = {"C5": {"sizes": {"quick": {"units": 4, "sleep": 0.0}, "full": {"units": 6, "sleep": 0.0}}},
+               "C6": {"sizes": {"quick": {"units": 3, "sleep": 0.0}, "full": {"units": 3, "sleep": 0.0}}}}
+"""Two stand-in claims made of units (the campaign tests of in-process and Dask execution)."""
+
+
+def install_units_claims(fake_claims: Callable[[dict[str, Claim]], None], **overrides: dict[str, Any]) -> None:
+    """Register the :data:`UNITS_FAKES` claims through the ``fake_claims`` fixture, with per-claim overrides."""
+    fake_claims({cid: units_claim(cid, **{**attrs, **overrides.get(cid, {})}) for cid, attrs in UNITS_FAKES.items()})
+
+
+def certificate_values(certs: list) -> list:
+    """(claim, verdict, [(check, measured)]) of each certificate: what two equal campaigns share bitwise."""
+    return [(c.claim_id, c.verdict, [(k.name, k.measured) for k in c.checks]) for c in certs]

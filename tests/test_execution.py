@@ -14,29 +14,18 @@ import time
 from pathlib import Path
 
 import pytest
-from fakes import CALLS, make_claim, units_claim
+from fakes import CALLS, certificate_values, install_units_claims, make_claim
 
 from mbc_verify.campaign import certify
 
-FAKES = {"C5": {"sizes": {"quick": {"units": 4, "sleep": 0.0}, "full": {"units": 6, "sleep": 0.0}}},
-         "C6": {"sizes": {"quick": {"units": 3, "sleep": 0.0}, "full": {"units": 3, "sleep": 0.0}}}}
-
-
-def _install(fake_claims, **overrides) -> None:
-    fake_claims({cid: units_claim(cid, **{**attrs, **overrides.get(cid, {})}) for cid, attrs in FAKES.items()})
-
-
-def _values(certs) -> list:
-    return [(c.claim_id, c.verdict, [(k.name, k.measured) for k in c.checks]) for c in certs]
-
 
 def test_resume_skips_the_cached_units_and_gives_the_same_certificates(fake_claims, tmp_path: Path) -> None:
-    _install(fake_claims)
+    install_units_claims(fake_claims)
     CALLS.clear()
     first = certify("quick", "C5,C6", out_dir=tmp_path)
     assert len(CALLS) == 7
     again = certify("quick", "C5,C6", out_dir=tmp_path, resume=True)
-    assert len(CALLS) == 7 and _values(again) == _values(first)
+    assert len(CALLS) == 7 and certificate_values(again) == certificate_values(first)
     doc = json.loads((tmp_path / "report.json").read_text())
     assert all(u["cached"] for u in doc["units"])
     certify("quick", "C5,C6", out_dir=tmp_path)  # without --resume everything is computed again
@@ -44,14 +33,14 @@ def test_resume_skips_the_cached_units_and_gives_the_same_certificates(fake_clai
 
 
 def test_interrupt_writes_the_report_with_the_unfinished_claims_marked(fake_claims, tmp_path: Path) -> None:
-    _install(fake_claims, C6={"raise_at": 1, "error": KeyboardInterrupt})
+    install_units_claims(fake_claims, C6={"raise_at": 1, "error": KeyboardInterrupt})
     with pytest.raises(KeyboardInterrupt):
         certify("quick", "C5,C6", out_dir=tmp_path)
     doc = json.loads((tmp_path / "report.json").read_text())
     assert doc["interrupted"] and [c["verdict"] for c in doc["certificates"]] == ["pass", "interrupted"]
     assert doc["certificates"][1]["details"]["unfinished_units"] == ["u1", "u2"]
     assert "**interrupted**" in (tmp_path / "report.md").read_text()
-    _install(fake_claims)
+    install_units_claims(fake_claims)
     CALLS.clear()
     done = certify("quick", "C5,C6", out_dir=tmp_path, resume=True)  # the finished units are not run again
     assert sorted(CALLS) == [("C6", "u1"), ("C6", "u2")] and all(c.passed for c in done)
@@ -59,7 +48,7 @@ def test_interrupt_writes_the_report_with_the_unfinished_claims_marked(fake_clai
 
 def test_a_raising_unit_is_an_error_with_its_traceback_and_the_other_claims_complete(fake_claims,
                                                                                       tmp_path: Path) -> None:
-    _install(fake_claims, C5={"raise_at": 2})
+    install_units_claims(fake_claims, C5={"raise_at": 2})
     c5, c6 = certify("quick", "C5,C6", out_dir=tmp_path)
     assert c5.verdict == "error" and "unit 2 stopped" in c5.details["traceback"]
     assert c6.passed

@@ -13,22 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import units_claim
+from fakes import UNITS_FAKES, certificate_values, install_units_claims
 
 from mbc_verify.campaign import certify
 
 distributed = pytest.importorskip("distributed", reason="the [distributed] extra is not installed")
 
-FAKES = {"C5": {"sizes": {"quick": {"units": 4, "sleep": 0.0}, "full": {"units": 6, "sleep": 0.0}}},
-         "C6": {"sizes": {"quick": {"units": 3, "sleep": 0.0}, "full": {"units": 3, "sleep": 0.0}}}}
-
-
-def _install(fake_claims, **overrides) -> None:
-    fake_claims({cid: units_claim(cid, **{**attrs, **overrides.get(cid, {})}) for cid, attrs in FAKES.items()})
-
-
-def _values(certs) -> list:
-    return [(c.claim_id, c.verdict, [(k.name, k.measured) for k in c.checks]) for c in certs]
 
 
 class InstallFakes(distributed.WorkerPlugin):
@@ -45,7 +35,7 @@ class InstallFakes(distributed.WorkerPlugin):
 
         all_claims()
         registry._CLAIMS = {cid: make(cid, **{**attrs, **self.overrides.get(cid, {})}) for cid, attrs in
-                            FAKES.items()}
+                            UNITS_FAKES.items()}
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +48,11 @@ def cluster():
 
 
 def test_dask_gives_bitwise_the_in_process_certificates(cluster, fake_claims, tmp_path: Path) -> None:
-    _install(fake_claims)
+    install_units_claims(fake_claims)
     local = certify("quick", "C5,C6", out_dir=tmp_path / "local")
     cluster.register_plugin(InstallFakes({}), name="fakes")
     remote = certify("quick", "C5,C6", out_dir=tmp_path / "dask", client=cluster)
-    assert _values(remote) == _values(local)
+    assert certificate_values(remote) == certificate_values(local)
     doc = json.loads((tmp_path / "dask" / "report.json").read_text())
     assert doc["executor"] == "dask" and {u["where"] for u in doc["units"]} - {"in-process"}
 
@@ -70,8 +60,8 @@ def test_dask_gives_bitwise_the_in_process_certificates(cluster, fake_claims, tm
 def test_a_killed_worker_s_tasks_rerun_elsewhere_and_the_report_is_identical(cluster, fake_claims,
                                                                             tmp_path: Path) -> None:
     slow = {cid: {"sizes": {"quick": {**a["sizes"]["quick"], "sleep": 1.0}, "full": a["sizes"]["full"]}}
-            for cid, a in FAKES.items()}
-    _install(fake_claims, **slow)
+            for cid, a in UNITS_FAKES.items()}
+    install_units_claims(fake_claims, **slow)
     local = certify("quick", "C5,C6", out_dir=tmp_path / "local")
     cluster.register_plugin(InstallFakes(slow), name="fakes")
     pids = cluster.run(os.getpid)
@@ -82,5 +72,5 @@ def test_a_killed_worker_s_tasks_rerun_elsewhere_and_the_report_is_identical(clu
             os.kill(victim, signal.SIGKILL)
 
     remote = certify("quick", "C5,C6", out_dir=tmp_path / "dask", client=cluster, on_unit=kill_once)
-    assert _values(remote) == _values(local)
+    assert certificate_values(remote) == certificate_values(local)
     assert victim not in cluster.run(os.getpid).values()
