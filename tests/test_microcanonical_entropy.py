@@ -1,6 +1,7 @@
 """Relative entropy of small-N particle laws on the microcanonical sphere (mbc_verify.mbc.microcanonical_entropy):
 the estimator against exact values (uniform: 0; a von Mises–Fisher law on S⁵: 1-d quadrature), the Jacobi
-isometry, and H(F_t | U) non-increasing within the stated error along N = 3 MBC ensembles (fixed seeds)."""
+isometry, H(F_t | U) non-increasing within the stated error along N = 3 MBC ensembles, and the uniform law kept
+(an anisotropic azimuth is caught) (fixed seeds)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from mbc_verify.mbc.microcanonical_entropy import (
     mbc_relative_entropy,
     relative_entropy,
     sphere_volume,
+    uniform_invariance,
 )
 
 
@@ -81,6 +83,20 @@ def test_relative_entropy_non_increasing_along_n3_mbc_maxwell():
     out = mbc_relative_entropy(0.0, 0.5, replicas=6000, snapshots=4, t_end=0.6, seed=2)
     assert out["value"][0] > 10 * out["error"][0]  # the initial law is far from uniform
     assert out["largest_rise"] <= 0.0
+
+
+def test_maxwellian_data_are_uniform_on_the_microcanonical_sphere():
+    v = np.stack([sample_initial("maxwellian", 3, s) for s in range(40000)])
+    est = relative_entropy(jacobi_sphere_points(v), batches=50)
+    assert abs(est["value"]) <= 5 * est["se"]
+
+
+def test_the_uniform_law_is_kept_and_an_anisotropic_azimuth_is_caught():
+    """C9's invariance check: z = Ĥ/se ≤ 5 for MBC, > 5 for ``biased_azimuth`` (same seed: common random numbers)."""
+    kept = uniform_invariance(0.0, 1.0, replicas=100000, seed=3)
+    biased = uniform_invariance(0.0, 1.0, replicas=100000, seed=3, mutant="biased_azimuth")
+    assert kept["max_z"] <= 5.0
+    assert biased["max_z"] > 5.0
 
 
 @pytest.mark.slow

@@ -35,12 +35,19 @@ N-particle dissipation reduces exactly (symbolic identities) to pair terms ≤ 0
 each fibre; for exchangeable N-particle laws every fibre is an exchangeable pair law. Certified: the reduction and
 the N = 2 inequality on the searched families; not certified: any N ≥ 3 law's Fisher information (not computed).
 
+**N = 3 relative entropy** (:mod:`mbc_verify.mbc.microcanonical_entropy`): H(F_t | U) of the 3-particle law with
+respect to the uniform law U on the microcanonical sphere S⁵ (a consequence of reversibility: non-increasing), by a
+Kozachenko–Leonenko estimator with a stated error (3 se + |bias|), along exact-engine ensembles from
+``bimaxwellian:4,0.25`` at γ = −3 (quick; also −2, 0 in full); and the invariance of U itself: from ``maxwellian``
+data the law is exactly U, the estimator is exactly unbiased there, and Ĥ(F_t | U)/se ≤ 5. Planted defect that
+fails the invariance check: ``biased_azimuth`` (an anisotropic kernel does not keep U).
+
 **(b) The Hardy-type pair moment** (secondary), along MBC runs (fast engine) for γ = −3, −2 from chaotic data with
 finite I(f₀) (``bkw:0.7``, ``bimaxwellian:2,0.5``): S(t) = E[(1/(N(N−1))) Σ_{i≠j} |v_i − v_j|^{-2}] ≤ I(f₀)/2
 (Hardy's inequality with C_H = 4 and Stam's inequality, key ``hardy.S_bound_constant``; I(f_t) ≤ I(f₀) by
 Guillén–Silvestre), measured as the upper 5σ limit. A single pair term has infinite variance in R³, so the 5σ margin
-is a heuristic scale; the measured means sit at a third to a half of the bound (margin stated in the details).
-Planted defect that fails it: ``biased_azimuth`` (the runs leave the Landau dynamics).
+is a heuristic scale; the measured means sit at a third to a half of the bound (margin stated in the details). No
+planted defect fails it (``biased_azimuth`` lowers S(t)); C9's declared catch is the N = 3 invariance check.
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ from ..landau.densities import hardy_stam_bound
 from ..landau.maxwell import initial_fisher
 from ..mbc import pair_search as ps
 from ..mbc.ensemble import ensemble_states
+from ..mbc.microcanonical_entropy import mbc_relative_entropy, uniform_invariance
 from ..mbc.observables import pair_singular_moment
 from ..mbc.pair_law import Dynamics, convergence, evaluate, modulated_law
 from ..mbc.rate_laws import PowerLaw, TanhStep
@@ -72,6 +80,10 @@ GENERAL_GAMMA_MIN = -2.5
 
 def _run(gamma: float, init: str, n: int, h: float) -> dict[str, Any]:
     return {"gamma": gamma, "init": init, "n": n, "h": h}
+
+
+N3_INIT = "bimaxwellian:4,0.25"
+"""The N = 3 decay runs' datum: far from U (Ĥ(F₀ | U) ≫ its error) and of finite entropy."""
 
 
 def singular_moment(v: np.ndarray) -> float:
@@ -176,10 +188,15 @@ class SingularControl(Claim):
                        "runs": [_run(-3.0, "bkw:0.7", 64, 0.3), _run(-3.0, "bkw:0.7", 256, 0.3),
                                 _run(-3.0, "bkw:0.7", 256, 0.1), _run(-2.0, "bkw:0.7", 256, 0.3),
                                 _run(-3.0, "bimaxwellian:2,0.5", 128, 0.3),
-                                _run(-2.0, "bimaxwellian:2,0.5", 128, 0.3)]},
+                                _run(-2.0, "bimaxwellian:2,0.5", 128, 0.3)],
+                       # N = 3 relative entropy: (γ, h) of the decay runs and of the invariance runs
+                       "n3_decay": [(-3.0, 0.3)], "n3_decay_replicas": 20000,
+                       "n3_uniform": [(0.0, 1.0)], "n3_uniform_replicas": 100000},
              "full": {"replicas": 200, "t_end": 2.0, "snapshots": 11, "engine": "fast",
                       "runs": [_run(g, d, n, h) for g in (-3.0, -2.0) for d in ("bkw:0.7", "bimaxwellian:2,0.5")
-                               for n in (64, 256, 1024) for h in (0.1, 0.3)]}}
+                               for n in (64, 256, 1024) for h in (0.1, 0.3)],
+                      "n3_decay": [(-3.0, 0.3), (-2.0, 0.3), (0.0, 0.5)], "n3_decay_replicas": 80000,
+                      "n3_uniform": [(0.0, 0.5), (0.0, 1.0), (-3.0, 0.3)], "n3_uniform_replicas": 200000}}
     primary = "exchangeable laws: worst second-order ratio λ*"
 
     def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
@@ -190,6 +207,12 @@ class SingularControl(Claim):
             out[f"pair search non-axisymmetric {j}: gamma={gamma:g} {which}"] = {"part": "search3d", "j": j}
         for part in ("control", "counterexample", "convergence", "entropy", "hardy"):
             out[f"pair {part}"] = {"part": part}
+        for k, (gamma, h) in enumerate(ctx.sizes["n3_decay"]):
+            out[f"n3 entropy decay {k}: gamma={gamma:g} h={h:g}"] = {"part": "n3_decay", "gamma": gamma, "h": h,
+                                                                     "seed_offset": 100 + k}
+        for k, (gamma, h) in enumerate(ctx.sizes["n3_uniform"]):
+            out[f"n3 uniform invariance {k}: gamma={gamma:g} h={h:g}"] = {"part": "n3_uniform", "gamma": gamma,
+                                                                          "h": h, "seed_offset": 200 + k}
         for k, r in enumerate(ctx.sizes["runs"]):
             out[f"run {k}: gamma={r['gamma']:g} {r['init']} N={r['n']} h={r['h']:g}"] = {"part": "run", **r,
                                                                                         "seed_offset": k}
@@ -200,6 +223,14 @@ class SingularControl(Claim):
         if part == "run":
             return singular_run(params["gamma"], params["init"], params["n"], params["h"], s["replicas"],
                                 s["t_end"], s["snapshots"], ctx.seed + params["seed_offset"], ctx.mutant)
+        if part == "n3_decay":
+            return mbc_relative_entropy(params["gamma"], params["h"], init=N3_INIT, t_end=2.0, snapshots=5,
+                                        replicas=s["n3_decay_replicas"], seed=ctx.seed + params["seed_offset"],
+                                        mutant=ctx.mutant)
+        if part == "n3_uniform":
+            return uniform_invariance(params["gamma"], params["h"], t_end=2.0, snapshots=3,
+                                      replicas=s["n3_uniform_replicas"], seed=ctx.seed + params["seed_offset"],
+                                      mutant=ctx.mutant)
         return _pair_unit(part, params, ctx.profile, ctx.seed)
 
     def combine(self, ctx: Context, results: Mapping[str, Any]) -> dict:
@@ -207,11 +238,28 @@ class SingularControl(Claim):
         return {"table": [{**r, "verdict": ps.verdict(r)} for r in rows],
                 **{part: results[f"pair {part}"] for part in ("control", "counterexample", "convergence", "entropy",
                                                              "hardy")},
-                "runs": [v for k, v in results.items() if k.startswith("run ")]}
+                "runs": [v for k, v in results.items() if k.startswith("run ")],
+                "n3_decay": [v for k, v in results.items() if k.startswith("n3 entropy decay")],
+                "n3_uniform": [v for k, v in results.items() if k.startswith("n3 uniform invariance")]}
 
     def checks(self, ctx: Context, data: dict) -> list[Check]:
         hardy = min(h["margin"] for h in data["hardy"].values())
+        decay = max(data["n3_decay"], key=lambda r: r["largest_rise"])
+        start = min(data["n3_decay"], key=lambda r: r["value"][0] / r["error"][0])
+        uniform = max(data["n3_uniform"], key=lambda r: r["max_z"])
         return [*pair_checks(data),
+                Check("N = 3 relative entropy: largest rise beyond the stated errors", decay["largest_rise"], 0.0, 0.0,
+                      "le", "reversibility: H(F_t | U) is non-increasing; the measured side already subtracts the "
+                      "stated errors (3 se + |bias| of the Kozachenko–Leonenko estimator at each time)",
+                      f"max over pairs t_i < t_j of Ĥ(t_j) − Ĥ(t_i) − err_i − err_j; worst γ = {decay['gamma']:g}, "
+                      f"h = {decay['h']:g}, from {N3_INIT}, exact engine"),
+                Check("N = 3 relative entropy: initial value over its error", start["value"][0] / start["error"][0],
+                      10.0, 0.0, "ge", "the decay runs start far from U, so that a rise could be resolved",
+                      "min over the decay runs of Ĥ(F₀ | U) / err₀"),
+                Check("N = 3 uniform law kept: Ĥ(F_t | U) / se", uniform["max_z"], 5.0, 0.0, "le",
+                      "from the uniform law F_t = U and the estimator is exactly unbiased (Beta(k, M − k) masses): "
+                      "5σ, se from 50 batches",
+                      f"max over t > 0 and runs; worst γ = {uniform['gamma']:g}, h = {uniform['h']:g}"),
                 Check("Hardy pair moment of the N = 2 laws: margin", hardy, 0.0, 0.0, "ge",
                       "Hardy's inequality in R³ with g = √k: ∫ k/|u|² du ≤ 4 ∫|∇√k|² = I(k), so S/I(k_t) ≤ 1 at every "
                       "time (quadrature)",
@@ -224,7 +272,7 @@ class SingularControl(Claim):
                       "/ (I(f0)/2) (key hardy.S_bound_constant)")]
 
     def figure(self, ctx: Context, data: dict) -> Any:
-        fig, ax = figure(1, 3)
+        fig, ax = figure(1, 4)
         for cls, marker in (("exchangeable", "o"), ("general", "x")):
             rows = [r for r in data["table"] if r["law_class"] == cls and r["kind"] == "master"]
             ax[0, 0].plot([r["gamma"] for r in rows], [r["linear_ratio"] for r in rows], marker, label=f"{cls} laws")
@@ -240,6 +288,13 @@ class SingularControl(Claim):
                               label=f"γ={r['gamma']:g} {r['init'].split(':')[0]} N={r['n']} h={r['h']:g}")
         ax[0, 2].axhline(1.0, color="k", ls="--", label="Hardy–Stam bound I(f₀)/2")
         label(ax[0, 2], "t", "S(t) / (I(f₀)/2)  (±5σ), MBC runs", legend=5)
+        for r in data["n3_decay"]:
+            ax[0, 3].errorbar(r["times"], r["value"], yerr=r["error"], marker="o", ms=3, capsize=2,
+                              label=f"from {N3_INIT}, γ={r['gamma']:g} h={r['h']:g}")
+        for r in data["n3_uniform"]:
+            ax[0, 3].errorbar(r["times"], r["value"], yerr=Z_MARGIN * r["se"], marker="s", ms=3, capsize=2,
+                              label=f"from U (±5 se), γ={r['gamma']:g} h={r['h']:g}")
+        label(ax[0, 3], "t", "N = 3: Ĥ(F_t | U) ± stated error", legend=6)
         return fig
 
     def details(self, ctx: Context, data: dict) -> dict[str, Any]:
@@ -257,6 +312,13 @@ class SingularControl(Claim):
                 "table": [{k: r[k] for k in ("gamma", "dynamics", "law_class", "linear_ratio", "linear_margin",
                                               "verdict")} for r in data["table"]],
                 "n_particle": ps.N_PARTICLE_STATEMENT,
+                "n3_relative_entropy": {
+                    "decay": [{"gamma": r["gamma"], "h": r["h"], "replicas": r["replicas"],
+                               "value": np.asarray(r["value"]).tolist(), "error": np.asarray(r["error"]).tolist(),
+                               "largest_rise": r["largest_rise"]} for r in data["n3_decay"]],
+                    "uniform": [{"gamma": r["gamma"], "h": r["h"], "replicas": r["replicas"],
+                                 "value": np.asarray(r["value"]).tolist(), "se": np.asarray(r["se"]).tolist(),
+                                 "max_z": r["max_z"]} for r in data["n3_uniform"]]},
                 "hardy_pair_moment_margins": {k: h["margin"] for k, h in data["hardy"].items()},
                 "particle_runs": [{k: r[k] for k in keep} | {"S_final": float(r["S_mean"][-1]),
                                                               "S_final_se": float(r["S_se"][-1])}
