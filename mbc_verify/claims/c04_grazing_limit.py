@@ -46,6 +46,11 @@ runs and reported (details ``coulomb_richardson_orders``), not certified: their 
 errors at 2000 replicas (measured: p = 1.8 ± 0.6 for m4, 2.3 ± 0.9 for C at t* = 3), which would make a 5σ bound on
 p vacuous; resolving them to 5σ needs ≈ 6000 replicas, three times the cost of the quick profile's costliest unit.
 
+(v) **Precision run.** (i) and (iv) again at h = 1.6 with many more replicas (quick 150 000, full 10⁶; own seed):
+the exact engine's cost grows as 1/h², while a relative error of the jump rate or the angle moves κ_h and β_h by
+the same relative amount at every h, so the cheapest h carries the power (measured at 60 000 replicas: a 1 % rate
+error gives |z| ≈ 3.5, hence 150 000 for 5σ).
+
 Mutants that must fail it: ``rate_doubled`` (A(i), A(iv): relaxation twice as fast; A(ii): Δ(h) no longer → 0),
 ``one_sided_rotation`` (energy not conserved: A(i), A(ii), B), ``biased_azimuth`` (an anisotropic kernel: the
 finite-h law A(i) and the orders A(ii), B), ``frozen_partners`` (every particle meets one partner, the moment
@@ -196,8 +201,12 @@ class GrazingLimit(Claim):
     claim_id = "C4"
     uses = ("mbc",)
     catches = ("one_sided_rotation", "biased_azimuth", "rate_without_gamma", "rate_doubled", "frozen_partners")
-    sizes = {"quick": {"maxwell_h": [1.6, 0.8, 0.4], "maxwell_replicas": 3000, "coulomb_replicas": 2000},
-             "full": {"maxwell_h": [1.6, 0.8, 0.4, 0.2], "maxwell_replicas": 40000, "coulomb_replicas": 20000}}
+    # precision run: the finite-h laws (i), (iv) at the cheapest h (the exact engine's cost grows as 1/h²; the
+    # rate and angle defects shift κ_h, β_h by the same relative amount at every h), with many replicas
+    sizes = {"quick": {"maxwell_h": [1.6, 0.8, 0.4], "maxwell_replicas": 3000, "coulomb_replicas": 2000,
+                       "precision_h": 1.6, "precision_replicas": 150000},
+             "full": {"maxwell_h": [1.6, 0.8, 0.4, 0.2], "maxwell_replicas": 40000, "coulomb_replicas": 20000,
+                      "precision_h": 1.6, "precision_replicas": 1000000}}
     primary = "grazing order (γ = 0)"
     formula_checks = ("h → 0 order of the derived law",)
 
@@ -205,6 +214,7 @@ class GrazingLimit(Claim):
         out: dict[str, dict[str, Any]] = {"limit order": {"part": "limit"}}
         out.update({f"maxwell h={h:g}": {"part": "maxwell", "h": h} for h in ctx.sizes["maxwell_h"]})
         out.update({f"coulomb h={h:g}": {"part": "coulomb", "h": h} for h in H_COULOMB})
+        out["maxwell precision"] = {"part": "precision"}
         return out
 
     def run_unit(self, ctx: Context, **params: Any) -> Any:
@@ -213,6 +223,8 @@ class GrazingLimit(Claim):
                     for name, keys in LIMIT_LAWS.items()}
         if params["part"] == "maxwell":
             return maxwell_row(params["h"], ctx.sizes["maxwell_replicas"], ctx.seed, ctx.mutant)
+        if params["part"] == "precision":
+            return maxwell_row(ctx.sizes["precision_h"], ctx.sizes["precision_replicas"], ctx.seed + 2, ctx.mutant)
         s = _samples(-3.0, params["h"], N_COULOMB, T_COULOMB, ctx.sizes["coulomb_replicas"], ctx.seed + 1,
                      ctx.mutant)
         return {name: s[name][:, SNAPSHOTS // 2] for name in OBSERVABLES_B}
@@ -221,11 +233,12 @@ class GrazingLimit(Claim):
         mx = maxwell_order([results[f"maxwell h={h:g}"] for h in ctx.sizes["maxwell_h"]])
         cbs = {name: coulomb_richardson([results[f"coulomb h={h:g}"][name] for h in H_COULOMB])
                for name in OBSERVABLES_B}
-        return {"maxwell": mx, "coulomb": cbs["tpar"], "coulomb_observables": cbs, "limit": results["limit order"],
+        return {"maxwell": mx, "precision": results["maxwell precision"], "coulomb": cbs["tpar"],
+                "coulomb_observables": cbs, "limit": results["limit order"],
                 "richardson_order_gamma0_law": richardson_of_law(mx["t_star"])}
 
     def checks(self, ctx: Context, data: dict) -> list[Check]:
-        mx, cb = data["maxwell"], data["coulomb"]
+        mx, cb, pr = data["maxwell"], data["coulomb"], data["precision"]
         d2_z = abs(cb["delta2"]) / cb["delta2_se"] if cb["delta2_se"] > 0 else math.inf
         return [
             Check(self.primary, mx["order"], mx["exact_order"], Z_MAX * mx["order_se"], "abs",
@@ -238,6 +251,10 @@ class GrazingLimit(Claim):
             Check("finite-h law of the two-time correlation, max |z|", mx["max_z_corr"], 0.0, Z_MAX, "abs",
                   f"{Z_MAX:g} Monte Carlo standard errors of the residual at every (h, t)",
                   "|mean of C(t) − E e^{κ_h t}| / se, C(t) = (1/N)Σ v_i(0)·v_i(t), κ_h = 4(cos h − 1)/h² (derived)"),
+            Check("precision run: finite-h laws of T∥ and C, max |z|", max(pr["max_z"], pr["max_z_corr"]), 0.0,
+                  Z_MAX, "abs", f"{Z_MAX:g} Monte Carlo standard errors of both residuals at every t",
+                  f"(i) and (iv) at h = {ctx.sizes['precision_h']:g} with {ctx.sizes['precision_replicas']} replicas "
+                  "(own seed): a relative error δ of the jump rate or of κ_h moves C(t) by ≈ δ E|κ_h| t e^{κ_h t}"),
             *[Check(f"h → 0 order of the derived law ({name})", lim["order"], 2.0, 0.0, "abs",
                     f"exact (sympy series of the derived {name} rate minus its h → 0 limit, which is checked to be "
                     "the Landau (master-equation) rate)", f"leading term {lim['leading_term']}")
@@ -279,6 +296,8 @@ class GrazingLimit(Claim):
                                                   "delta2_se": c["delta2_se"], "q": c["q"]}
                                               for k, c in data["coulomb_observables"].items()},
                 "maxwell_two_time_correlation_max_z": mx["max_z_corr"],
+                "precision_run": {"h": ctx.sizes["precision_h"], "replicas": ctx.sizes["precision_replicas"],
+                                  "z_tpar": data["precision"]["z"], "z_corr": data["precision"]["z_corr"]},
                 "richardson_order_gamma0_law": data["richardson_order_gamma0_law"],
                 "maxwell_order_se": mx["order_se"], "coulomb_richardson_order_se": cb["order_se"],
                 "maxwell_deviation": mx["deviation"].tolist(), "maxwell_deviation_se": mx["deviation_se"].tolist(),
@@ -287,4 +306,4 @@ class GrazingLimit(Claim):
                 "t_end_maxwell": T_MAXWELL, "t_end_coulomb": T_COULOMB, "init": INIT, "engine": "exact"}
 
     def seeds(self, ctx: Context) -> list[int]:
-        return [ctx.seed, ctx.seed + 1]
+        return [ctx.seed, ctx.seed + 1, ctx.seed + 2]
