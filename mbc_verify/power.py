@@ -77,9 +77,24 @@ class Search:
     grid: tuple[float, ...]
     outcomes: dict[int, dict[str, Any]] = field(default_factory=dict)
     skipped: str | None = None
+    scope: str = "all"
+    """``all``: the claim fails; ``run``: a check of an engine or solver run fails (not one of ``formula``)."""
+    formula: tuple[str, ...] = ()
 
     def failed(self, k: int) -> bool:
-        return self.outcomes[k]["verdict"] != "pass"
+        o = self.outcomes[k]
+        if self.scope == "run" and o["verdict"] == "fail":
+            return any(c not in self.formula for c in o["failed_checks"])
+        return o["verdict"] != "pass"
+
+    def run_scope(self) -> Search | None:
+        """For a finished search whose catch at ε* is by formula checks only: the search of the same family and
+        claim judged by its engine or solver checks alone, starting from the evaluations already made."""
+        if self.scope != "all" or not self.formula or self.next_index() is not None or self.eps_star is None:
+            return None
+        if not set(self.failing_checks()) <= set(self.formula):
+            return None
+        return Search(self.family, self.claim_id, self.grid, dict(self.outcomes), None, "run", self.formula)
 
     def next_index(self) -> int | None:
         """The next grid index to evaluate (None: the search is over)."""
@@ -138,7 +153,8 @@ class Search:
         return self.outcomes[self.grid.index(star)]["failed_checks"]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"family": self.family, "claim": self.claim_id, "state": self.state(), "eps_star": self.eps_star,
+        return {"family": self.family, "claim": self.claim_id, "scope": self.scope, "state": self.state(),
+                "eps_star": self.eps_star,
                 "eps_pass": self.eps_pass, "failing_checks": self.failing_checks(),
                 "evaluations": [{"eps": self.grid[k], **o} for k, o in sorted(self.outcomes.items())]}
 
@@ -149,9 +165,9 @@ def _outcome(cert: Certificate) -> dict[str, Any]:
 
 
 def _searches(families: Sequence[str], ids: Sequence[str]) -> list[Search]:
-    uses = {c.claim_id: c.uses for c in all_claims() if c.claim is not None}
-    return [Search(f, cid, amplitude_grid(f)) for f in families for cid in ids
-            if cid in uses and FAMILIES[f].target in uses[cid]]
+    claims = {c.claim_id: c.claim for c in all_claims() if c.claim is not None}
+    return [Search(f, cid, amplitude_grid(f), formula=tuple(claims[cid].formula_checks)) for f in families
+            for cid in ids if cid in claims and FAMILIES[f].target in claims[cid].uses]
 
 
 def check_families(families: str | Sequence[str] | None) -> list[str]:
@@ -207,8 +223,12 @@ def _baseline(run: _Run, ids: list[str], seeds: list[int]) -> dict[tuple[str, in
 
 
 def _bisect(run: _Run, searches: list[Search]) -> None:
-    """Rounds of evaluations until every search is over (or Ctrl-C)."""
+    """Rounds of evaluations until every search is over (or Ctrl-C). A search caught by formula checks only is
+    followed by its run-scope search (:meth:`Search.run_scope`), appended to ``searches``."""
     while not run.interrupted:
+        searches += [r for s in searches if (r := s.run_scope()) is not None
+                     and not any(o.scope == "run" and (o.family, o.claim_id) == (s.family, s.claim_id)
+                                 for o in searches)]
         todo = [(s, k) for s in searches if (k := s.next_index()) is not None]
         if not todo:
             return
@@ -294,8 +314,9 @@ def assess(rows: list[dict[str, Any]], profile: str) -> list[dict[str, Any]]:
             dynamic = [r for r in dynamic if r["claim"] == TARGET_CLAIM[fam]]
         best = min((r["eps_star"] for r in dynamic), default=None)
         target = TARGETS[profile].get(fam)
-        row = {"family": fam, "detected_by": [r["claim"] for r in mine],
-               "engine_or_solver": [r["claim"] for r in mine if not r["formula_only"]], "best_eps": best,
+        row = {"family": fam, "detected_by": list(dict.fromkeys(r["claim"] for r in mine)),
+               "engine_or_solver": list(dict.fromkeys(r["claim"] for r in mine if not r["formula_only"])),
+               "best_eps": best,
                "target": target, "two_claims": len(mine) >= 2 and any(not r["formula_only"] for r in mine)}
         row["meets_target"] = row["two_claims"] and (target is None or (best is not None and best <= target))
         out.append(row)

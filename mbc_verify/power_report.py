@@ -29,16 +29,28 @@ def cell(row: dict[str, Any] | None, uses: bool = False) -> str:
     return text + (" (f)" if row["formula_only"] else "")
 
 
+def _by_cell(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The search shown in each (family, claim) cell: the claim's (scope ``all``)."""
+    return {(r["family"], r["claim"]): r for r in rows if r.get("scope", "all") == "all"}
+
+
+def cell_text(rows: list[dict[str, Any]], family: str, claim: str, uses: bool) -> str:
+    """:func:`cell` of the claim's search, followed by ``; run ε*`` when its engine or solver checks alone were
+    searched too (its catch was by formula checks)."""
+    text = cell(_by_cell(rows).get((family, claim)), uses)
+    run = [r for r in rows if r.get("scope") == "run" and (r["family"], r["claim"]) == (family, claim)]
+    return text + (f"; run {cell(run[0])}" if run else "")
+
+
 def _table(doc: dict[str, Any]) -> list[str]:
     rows = doc["searches"]
     claims = [c for c in CLAIM_IDS if any(r["claim"] == c for r in rows)]
     families = list(dict.fromkeys(r["family"] for r in rows))
-    by = {(r["family"], r["claim"]): r for r in rows}
     uses = {c.claim_id: c.uses for c in all_claims() if c.claim is not None}
     lines = ["| family | " + " | ".join(claims) + " |", "|---|" + "---|" * len(claims)]
     for f in families:
         target = FAMILIES[f].target
-        lines.append(f"| {f} | " + " | ".join(cell(by.get((f, c)), target in uses.get(c, ())) for c in claims)
+        lines.append(f"| {f} | " + " | ".join(cell_text(rows, f, c, target in uses.get(c, ())) for c in claims)
                      + " |")
     return lines
 
@@ -62,7 +74,8 @@ def markdown(doc: dict[str, Any]) -> str:
             "ε* is the smallest amplitude of the defect family (row) at which the claim (column) fails, on the grid "
             f"ε_max·2^(−k/{doc['steps_per_octave']}) searched by bisection at a fixed seed; the next smaller grid "
             "amplitude passes. `> x`: passes at the largest amplitude x searched; `≤ x`: fails at the smallest; "
-            "`(f)`: caught only by checks of a formula, not of an engine or solver run; `FA`: the claim fails "
+            "`(f)`: caught only by checks of a formula, not of an engine or solver run, and then `; run x`: the "
+            "ε* of the claim's engine or solver checks alone; `FA`: the claim fails "
             "without a defect; `–`: not searched (the claim uses the component); `·`: the claim's computation "
             "does not use the family's component. The families are listed by `mbc-verify mutants`.", ""]
     if len(doc.get("invocations", ())) > 1:
@@ -91,7 +104,7 @@ def figure(doc: dict[str, Any]) -> Any:
     rows = doc["searches"]
     claims = [c for c in CLAIM_IDS if any(r["claim"] == c for r in rows)]
     families = [f for f in FAMILIES if any(r["family"] == f for r in rows)]
-    by = {(r["family"], r["claim"]): r for r in rows}
+    by = _by_cell(rows)
     grid = np.full((len(families), len(claims)), np.nan)
     for i, f in enumerate(families):
         for j, c in enumerate(claims):
@@ -106,8 +119,8 @@ def figure(doc: dict[str, Any]) -> Any:
     uses = {c.claim_id: c.uses for c in all_claims() if c.claim is not None}
     for i, f in enumerate(families):
         for j, c in enumerate(claims):
-            ax.text(j, i, cell(by.get((f, c)), FAMILIES[f].target in uses.get(c, ())), ha="center", va="center",
-                    fontsize=6)
+            ax.text(j, i, cell_text(rows, f, c, FAMILIES[f].target in uses.get(c, ())).replace("; ", "\n"),
+                    ha="center", va="center", fontsize=6)
     ax.set_xticks(range(len(claims)), claims)
     ax.set_yticks(range(len(families)), families)
     ax.set_xlabel("claim")
@@ -128,7 +141,7 @@ def merge_documents(docs: list[dict[str, Any]]) -> dict[str, Any]:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     verdicts: dict[str, dict[str, str]] = {}
     for d in docs:
-        rows.update({(r["family"], r["claim"]): r for r in d["searches"]})
+        rows.update({(r["family"], r["claim"], r.get("scope", "all")): r for r in d["searches"]})
         for cid, per in d["false_alarms"]["verdicts"].items():
             verdicts.setdefault(cid, {}).update(per)
     first = docs[0]

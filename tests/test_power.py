@@ -53,6 +53,26 @@ def test_a_search_ends_at_once_when_eps_max_passes_or_eps_min_fails() -> None:
     assert _run(loud, 0.0) == 2 and loud.state() == "at floor" and loud.eps_star == loud.grid[-1]
 
 
+def test_a_catch_by_formula_checks_alone_is_followed_by_the_search_of_the_run_checks() -> None:
+    """The formula check fails from ε = 2e-5, the engine check from ε = 0.01: the claim's ε* is the formula's,
+    and the run-scope search, started from the same evaluations, finds the engine check's."""
+    s = Search("rate_exponent", "C3", amplitude_grid("rate_exponent"), formula=("formula",))
+
+    def outcome(eps: float) -> dict:
+        failed = [name for name, at in (("formula", 2e-5), ("engine", 0.01)) if eps >= at]
+        return {"verdict": "fail" if failed else "pass", "failed_checks": failed, "seconds": 0.0}
+
+    assert s.run_scope() is None  # not finished yet
+    while (k := s.next_index()) is not None:
+        s.outcomes[k] = outcome(s.grid[k])
+    run = s.run_scope()
+    while (k := run.next_index()) is not None:
+        run.outcomes[k] = outcome(run.grid[k])
+    assert s.eps_star == min(e for e in s.grid if e >= 2e-5) and s.failing_checks() == ["formula"]
+    assert run.scope == "run" and run.eps_star == min(e for e in run.grid if e >= 0.01)
+    assert run.to_dict()["scope"] == "run" and run.run_scope() is None
+
+
 def _threshold_claim(claim_id: str, target: str, threshold: float, uses: tuple[str, ...], calls: list) -> object:
     def value(ctx: object) -> float:
         calls.append((claim_id, ctx.mutant, ctx.seed))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mbc_verify.campaign import certify
+from benchmarks.false_alarms import false_alarms
 from mbc_verify.power import measure_power
 from mbc_verify.power_report import invocations, merge_documents
 
@@ -34,19 +34,15 @@ def test_the_power_table_does_not_regress(tmp_path: Path) -> None:
     was = {t["family"]: t for t in stored["targets"]}
     now = {t["family"]: t for t in doc["targets"]}
     assert [f for f in was if was[f]["meets_target"] and not now[f]["meets_target"]] == []
-    old = {(r["family"], r["claim"]): r["eps_star"] for r in stored["searches"]}
+    old = {(r["family"], r["claim"], r.get("scope", "all")): r["eps_star"] for r in stored["searches"]}
     for r in doc["searches"]:
-        before = old.get((r["family"], r["claim"]))
+        before = old.get((r["family"], r["claim"], r["scope"]))
         if before is not None:
             assert r["eps_star"] is not None and r["eps_star"] <= before * math.sqrt(2.0) * (1 + 1e-12), r
 
 
 @pytest.mark.slow
 def test_no_claim_fails_without_a_defect_at_twenty_seeds(tmp_path: Path) -> None:
-    failures, total = [], 0
-    for seed in range(FALSE_ALARM_SEEDS):
-        certs = certify("quick", seed=seed, out_dir=tmp_path / f"seed{seed}")
-        total += len(certs)
-        failures += [(seed, c.claim_id, [k.name for k in c.checks if not k.holds]) for c in certs if not c.passed]
-    print(f"false failures: {len(failures)} of {total} certificates: {failures}")
-    assert failures == []
+    doc = false_alarms(FALSE_ALARM_SEEDS, tmp_path)
+    print(f"false failures: {doc['failing']} of {doc['certificates']} certificates: {doc['failures']}")
+    assert doc["failures"] == []
