@@ -143,9 +143,9 @@ def test_c12_deterministic_units_hold():
     """Sub-checks 3–5 on small sizes (sub-check 3 on the coarse grids of the quick profile's first two)."""
     claim = MaxwellMolecules()
     data = {"isotropic": isotropic_part([50, 100], 0.5, None), "maxwell": maxwell_part(None), "blob": blob_part(None),
-            "tpar": {"z": np.zeros(3)}, "moment4": {"z": np.zeros(3)}}
+            "tpar": {"z": np.zeros(3)}, "moment4": {"z": np.zeros(3)}, "step law": {"z": np.zeros(3)}}
     checks = claim.checks(Context("C12", "quick", 0, None, claim.sizes["quick"]), data)
-    assert len(checks) == 7
+    assert len(checks) == 8
     assert all(c.holds for c in checks), [c for c in checks if not c.holds]
     data["blob"] = blob_part("blob_without_half")
     bad = [c.name for c in claim.checks(Context("C12", "quick", 0, None, claim.sizes["quick"]), data)
