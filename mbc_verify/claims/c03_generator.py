@@ -63,7 +63,7 @@ from ..legendre import legendre
 from ..mbc.ensemble import ensemble_states, run_ensemble
 from ..mbc.moment_equations import second_moment_rates
 from ..mbc.probes import n2_legendre_decay, zonal_generator
-from ..mbc.step_law import matched_step_tpar
+from ..mbc.step_law import tpar_increments
 from ..stats import fit_line, fit_power_law, max_abs_z, mean_stderr
 from .base import Claim, Context
 from .common import figure
@@ -150,9 +150,7 @@ def step_law_part(replicas: int, seed: int, mutant: str | None) -> dict:
     _, beta_h = second_moment_rates(p["h"], n)
     _, states = ensemble_states(p["gamma"], p["h"], n, k_steps * tau, replicas=replicas, init=p["init"],
                                 engine="fast", snapshots=k_steps + 1, seed=seed, dt=tau, mutant=mutant)
-    tpar = np.mean(states[..., 2] ** 2, axis=2)
-    d = np.stack([tpar[:, k + 1] - matched_step_tpar(states[:, k], beta_h, p["gamma"], tau)
-                  for k in range(k_steps)], axis=1)
+    d = tpar_increments(states, beta_h, p["gamma"], tau)
     mean, se = mean_stderr(d, axis=0)
     total, total_se = mean_stderr(d.sum(axis=1))
     z = np.append(mean / se, total / total_se)

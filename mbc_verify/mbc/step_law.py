@@ -26,7 +26,7 @@ from numba import njit, prange
 
 from ..validation import check_array, check_int
 
-__all__ = ["matched_step_factors", "matched_step_tpar"]
+__all__ = ["matched_step_factors", "matched_step_tpar", "tpar_increments"]
 
 
 def matched_step_factors(beta_h: float, n: int, taus: np.ndarray) -> np.ndarray:
@@ -83,3 +83,12 @@ def matched_step_tpar(v: np.ndarray, beta_h: float, gamma: float, tau: float) ->
     if n % 2:
         raise ValueError(f"v: the matched-step law needs an even N, got {n}")
     return _step_tpar(np.ascontiguousarray(v), 2.0 * (n - 1.0) * beta_h * tau / n, float(gamma))
+
+
+def tpar_increments(states: np.ndarray, beta_h: float, gamma: float, tau: float) -> np.ndarray:
+    """D_k = T∥(t_{k+1}) − E[T∥(t_{k+1}) | V(t_k)] per replica (R × K), from states R × (K + 1) × N × 3 recorded
+    after every step of length τ: martingale increments, of mean 0 when the engine follows its one-step law."""
+    states = check_array("states", states, (None, None, None, 3))
+    tpar = np.mean(states[..., 2] ** 2, axis=2)
+    return np.stack([tpar[:, k + 1] - matched_step_tpar(states[:, k], beta_h, gamma, tau)
+                     for k in range(states.shape[1] - 1)], axis=1)
