@@ -155,6 +155,32 @@ def test_mutant_without_half_doubles_the_field_and_fails_the_rate_check(warm: No
     assert abs(err - model) > 0.1 * model
 
 
+def test_rate_study_spacing_choice(warm: None) -> None:
+    """RATE_EPS_PER_SPACING's documented reason: beyond (62) the lattice moves the γ = 0 rate by > 10⁻³ at
+    ε = 0.7 Δx, by < 2·10⁻⁵ at ε = Δx (n_per_dim 12, 16)."""
+    for n in (12, 16):
+        at_07, _ = blob._rate_over_exact(0.0, TPAR, TPERP, n, 0.7, blob.DOMAIN_SIGMAS, None)
+        at_10, _ = blob._rate_over_exact(0.0, TPAR, TPERP, n, blob.RATE_EPS_PER_SPACING, blob.DOMAIN_SIGMAS, None)
+        assert abs(at_07 - 1.0) > 1e-3 and abs(at_10 - 1.0) < 2e-5
+
+
+@pytest.mark.parametrize(("gamma", "n"), [(0.0, 12), (-3.0, 16)])
+def test_rate_study_holds_and_catches_a_fifth_of_a_percent(warm: None, gamma: float, n: int) -> None:
+    """Unmutated: |ratio − 1| ≤ tolerance. The collision constant × 1.002 (``blob_constant:0.002``) moves the ratio
+    by 0.2 % and the level differences only in proportion, so the check fails."""
+    good = blob.initial_rate_study(gamma, n)
+    bad = blob.initial_rate_study(gamma, n, mutant="blob_constant:0.002")
+    assert good["error"] <= good["tolerance"]
+    assert bad["ratio"] == pytest.approx(1.002 * good["ratio"], rel=1e-12)
+    assert bad["tolerance"] == pytest.approx(1.002 * good["tolerance"], rel=1e-9)
+    assert bad["error"] > bad["tolerance"]
+
+
+def test_rate_study_needs_a_multiple_of_four() -> None:
+    with pytest.raises(ValueError, match="n_per_dim"):
+        blob.initial_rate_study(0.0, 10)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("gamma", [0.0, -1.0, -2.0, -3.0])
 def test_initial_rate_at_default_settings_within_5_percent(gamma: float) -> None:

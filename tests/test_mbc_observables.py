@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mbc_verify.mbc.observables import (
     collision_coefficient,
@@ -38,6 +40,17 @@ def test_pair_singular_moment_matches_direct_sum(p) -> None:
     d = np.linalg.norm(V[:, None, :] - V[None, :, :], axis=2)
     off = ~np.eye(len(V), dtype=bool)
     assert pair_singular_moment(V, p) == pytest.approx(np.sum(d[off] ** p) / len(V) ** 2, rel=1e-13)
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 12), caps=st.lists(st.floats(1e-3, 1e6), min_size=2,
+                                                                       max_size=2))
+def test_truncated_pair_moment_is_monotone_in_the_cap(seed: int, n: int, caps: list[float]) -> None:
+    """min(|u|⁻², M) ≤ min(|u|⁻², M') ≤ |u|⁻² term by term for M ≤ M': the truncated moment is ≤ the full one and
+    non-decreasing in M (each a sum of the same n(n − 1) terms in the same order, so the inequalities are exact)."""
+    w = np.random.default_rng(seed).standard_normal((n, 3))
+    lo, hi = sorted(caps)
+    assert pair_singular_moment(w, -2.0, lo) <= pair_singular_moment(w, -2.0, hi) <= pair_singular_moment(w, -2.0)
+    assert pair_singular_moment(w, -2.0, math.inf) == pair_singular_moment(w, -2.0)
 
 
 def test_pair_singular_moment_of_coincident_velocities() -> None:

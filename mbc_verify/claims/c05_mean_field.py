@@ -41,13 +41,17 @@ Certified:
   in proofs_checks): the isotropic solver's rate at 200 cells within twice its Richardson error estimate
   |D₂₀₀ − D₁₀₀|/(2² − 1) (second-order scheme) plus its time-extrapolation estimate (this solver runs with the
   planted defect). The axisymmetric solver's ``initial_rate`` agrees with the closed form to 4e-14 relative
-  (reported; tested in tests/test_landau_moment_rates.py).
+  (reported; tested in tests/test_landau_moment_rates.py);
+- an independent Landau discretisation for the Coulomb case (iii): the blob particle solver (Carrillo–Hu–Wang–Wu
+  2020, :func:`mbc_verify.landau.blob.initial_rate_study`, n_per_dim = ``BLOB_N``, with the planted defect) gives
+  the derived initial dT∥/dt of ``bimaxwellian:2,0.5`` at γ = −3 (docs/spec.md eq. (43)) times the regularisation
+  factor (62), within twice its two refinement differences (lattice at fixed ε, domain ±4σ → ±5σ).
 
 Mutants that must fail it: ``rate_doubled`` (the relaxation is twice too fast: the biases of cases i–iii, the W₁
 exponents, which stop at the distance between f_t and f_2t), ``rate_without_gamma`` (cases ii–iv and the paths),
 ``one_sided_rotation``, ``biased_azimuth`` and ``frozen_partners`` (the particle system no longer follows the Landau
-equation), ``solver_without_half`` and ``entropy_sign`` (the isotropic solver's initial rate). The particle cases'
-deterministic references run without the planted defect.
+equation), ``solver_without_half`` and ``entropy_sign`` (the isotropic solver's initial rate), ``blob_without_half``
+(the blob solver's initial rate). The particle cases' deterministic references run without the planted defect.
 """
 
 from __future__ import annotations
@@ -62,13 +66,14 @@ import numpy as np
 from ..certificate import Check
 from ..initial import parse_init
 from ..landau.axisymmetric import initial_rate, solve_axisymmetric
+from ..landau.blob import initial_rate_study
 from ..landau.isotropic import solve_isotropic
 from ..landau.maxwell import second_moment_exact
 from ..landau.moment_rates import isotropic_moment4_rate, mixture_moment4_rate
 from ..mbc.ensemble import run_ensemble
 from ..stats import fit_power_law, mean_stderr, wasserstein1_to_cdf
 from .base import Claim, Context
-from .common import figure, label, worst
+from .common import blob_rate_check, figure, label, worst
 from .registry import register
 from .states import named_states
 
@@ -82,6 +87,8 @@ BKW = "bkw:0.7"
 MIXTURE = "mixture:0.5,0.2,0.5,1.8"
 T_MAXWELL, T_COULOMB, T_ANISO, T_ISO = 0.2, 0.5, 1.0, 0.5
 ISO_GRID = 200
+BLOB_N = 16
+"""n_per_dim of the blob solver's γ = −3 rate check (N = 8192 particles; the study's finer levels have 16 000)."""
 PATH_P = (2.0, 4.0)
 Z_MAX = 5.0
 CASES = {
@@ -260,9 +267,9 @@ class MeanField(Claim):
     """C5 (module docstring)."""
 
     claim_id = "C5"
-    uses = ("mbc", "isotropic", "maxwell", "axisymmetric")
+    uses = ("mbc", "isotropic", "maxwell", "axisymmetric", "blob")
     catches = ("one_sided_rotation", "biased_azimuth", "rate_without_gamma", "rate_doubled", "frozen_partners",
-               "solver_without_half", "entropy_sign")
+               "solver_without_half", "entropy_sign", "blob_without_half")
     sizes = {"quick": {"n": [64, 128, 256, 512, 1024], "replicas": 48, "coulomb_replicas": 32, "grazing_n": 1024,
                        "grazing_replicas": 64, "path_n0": 64, "path_h0": 0.8, "path_steps": 5},
              "full": {"n": [64, 128, 256, 512, 1024, 2048, 4096], "replicas": 400, "coulomb_replicas": 200,
@@ -270,7 +277,8 @@ class MeanField(Claim):
     primary = "RMS error exponent in N"
 
     def units(self, ctx: Context) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {"references": {"part": "references"}, "initial rates": {"part": "rates"}}
+        out: dict[str, dict[str, Any]] = {"references": {"part": "references"}, "initial rates": {"part": "rates"},
+                                          "blob initial rate": {"part": "blob"}}
         for case, spec in CASES.items():
             for k, n in enumerate(ctx.sizes["n"]):
                 out[f"{case} N={n}"] = {"part": case, "n": n, "h": H, "seed_offset": spec["seed_offset"] + k}
@@ -287,6 +295,8 @@ class MeanField(Claim):
             return references(ctx.mutant)
         if part == "rates":
             return initial_rates(ctx.mutant)
+        if part == "blob":
+            return initial_rate_study(-3.0, BLOB_N, mutant=ctx.mutant)
         if part == "grazing":
             return final_samples(0.0, params["h"], s["grazing_n"], T_MAXWELL, BIMAX, "temperatures",
                                  s["grazing_replicas"], seed, ctx.mutant)
@@ -310,7 +320,7 @@ class MeanField(Claim):
         grazing = grazing_result(ctx.sizes["grazing_n"], [results[f"grazing h={h:g}"] for h in GRAZING_H],
                                  refs["maxwell"])
         return {"cases": cases, "w1": w1_result(ns, [x["w1"] for x in iso]), "paths": paths, "grazing": grazing,
-                "rates": results["initial rates"], "references": refs}
+                "rates": results["initial rates"], "blob": results["blob initial rate"], "references": refs}
 
     def checks(self, ctx: Context, data: dict) -> list[Check]:
         per_case = [exponent_check("RMS", c["slope"], c["slope_se"], RMS_SOURCE + "; the worst of the cases",
@@ -330,6 +340,7 @@ class MeanField(Claim):
                   f"{Z_MAX:g} standard errors of the weighted log-log slope of the bias (weights: its standard errors)",
                   f"fitted order of the ensemble-mean bias of T∥(t = {T_MAXWELL:g}) in h, N = {g['n']}"),
             *_rate_checks(data["rates"]),
+            blob_rate_check(data["blob"]),
         ]
 
     def figure(self, ctx: Context, data: dict) -> Any:
@@ -364,7 +375,8 @@ class MeanField(Claim):
                                                  "bias_se": [r["bias_se"] for r in g["rows"]],
                                                  "order": g["slope"], "order_se": g["slope_se"],
                                                  "expected": GRAZING_ORDER},
-                "initial rates (γ=−3, mixture)": data["rates"], "references": data["references"],
+                "initial rates (γ=−3, mixture)": data["rates"], "blob initial rate (γ=−3)": data["blob"],
+                "references": data["references"],
                 "h": H, "engine": "fast", "dt": "default (1e-3)", "isotropic_n_grid": ISO_GRID}
 
     def seeds(self, ctx: Context) -> list[int]:

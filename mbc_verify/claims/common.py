@@ -1,4 +1,5 @@
-"""Helpers shared by the claims: the figure (Agg backend: no screen needed) and the worst of a family of checks."""
+"""Helpers shared by the claims: the figure (Agg backend: no screen needed), the worst of a family of checks and
+the blob solver's rate check."""
 
 from __future__ import annotations
 
@@ -56,3 +57,15 @@ def max_or_nan(values: Iterable[float]) -> float:
     """The largest of ``values``, or NaN when one is NaN (the builtin ``max`` skips a NaN that is not first)."""
     vals = [float(v) for v in values]
     return math.nan if any(math.isnan(v) for v in vals) else max(vals)
+
+
+def blob_rate_check(study: dict) -> Check:
+    """The check of one :func:`mbc_verify.landau.blob.initial_rate_study` row (claims C5, C12): the blob solver's
+    initial dT∥/dt over (derived rate × regularisation factor, docs/spec.md eqs. (43), (62)) is 1 within its
+    refinement estimate."""
+    return Check(f"blob initial rate / (derived × (62)), γ = {study['gamma']:g}, n_per_dim = {study['n_per_dim']}",
+                 study["error"], 0.0, study["tolerance"], "le",
+                 "2 × (lattice-level + domain-level differences at fixed ε): the a-posteriori estimate of the "
+                 "discretisation error beyond the regularisation factor (62) (landau.blob.initial_rate_study)",
+                 f"|ratio − 1| of the blob solver's dT∥/dt at t = 0 from bimaxwellian:2,0.5, ε = Δx = "
+                 f"{study['epsilon']:.4g}")

@@ -77,8 +77,8 @@ from ..validation import check_array, check_gamma, check_int, check_positive
 from . import blob_kernel as bk
 from .densities import density
 
-__all__ = ["BlobSystem", "StepFailure", "initial_system", "parallel_temperature_curve", "second_moment_rate",
-           "solve_blob"]
+__all__ = ["BlobSystem", "StepFailure", "initial_rate_study", "initial_system", "parallel_temperature_curve",
+           "second_moment_rate", "solve_blob"]
 
 #: cut-off radius of the mollifier in units of ε
 CUTOFF_SIGMAS = 7.0
@@ -329,6 +329,55 @@ def regularisation_factor(eps: float, tpar: float, tperp: float) -> float:
     discrete pair sum) are below 10 % of this bias at n_per_dim ≥ 10 (``tests/test_landau_blob.py``).
     """
     return tperp * tpar / ((tperp + eps**2) * (tpar + eps**2))
+
+
+RATE_EPS_PER_SPACING = 1.0
+"""ε/Δx of :func:`initial_rate_study`. At the default 0.7 the lattice sampling moves the γ = 0 initial rate by
+−1.5·10⁻³ (n_per_dim = 12) and −1.7·10⁻³ (16) beyond (62), the size of the changes of the collision constant the
+study must resolve; at 1.0 by −3·10⁻⁶ and −1.5·10⁻⁵ (``tests/test_landau_blob.py::test_rate_study_spacing_choice``)."""
+RATE_REFINEMENT = 1.25
+"""The study's refinement factor: Δx / 1.25 at fixed ε (lattice level), domain × 1.25 at fixed Δx (domain level)."""
+
+
+def _rate_over_exact(gamma: float, tpar: float, tperp: float, n_per_dim: int, eps_per_spacing: float,
+                     domain_sigmas: float, mutant: str | None) -> tuple[float, float]:
+    """(blob dT∥/dt at t = 0 / (exact rate × regularisation factor (62)), ε) for ``bimaxwellian:tpar,tperp``."""
+    from .. import derived
+
+    sig = np.sqrt(np.array([tperp, tperp, tpar]))
+    spacing = 2.0 * domain_sigmas * float(np.min(sig)) / n_per_dim
+    system, v = initial_system(gamma, f"bimaxwellian:{tpar:g},{tperp:g}", n_per_dim=n_per_dim,
+                               domain=tuple(domain_sigmas * sig), epsilon=eps_per_spacing * spacing, mutant=mutant)
+    exact = derived.number(derived.bimaxwellian_rate_key(gamma, tpar, tperp))
+    factor = regularisation_factor(system.eps, tpar, tperp)
+    return float(second_moment_rate(system, v)[2, 2] / (exact * factor)), system.eps
+
+
+def initial_rate_study(gamma: float, n_per_dim: int, *, tpar: float = 2.0, tperp: float = 0.5,
+                       mutant: str | None = None) -> dict[str, float]:
+    """The blob solver's initial dT∥/dt from ``bimaxwellian:tpar,tperp``, divided by the derived rate (docs/spec.md
+    eq. (43), key ``bimaxwellian.dTpar_dt…``) and by the regularisation factor (62), with an error estimate.
+
+    ``error`` = |ratio − 1| at ε/Δx = :data:`RATE_EPS_PER_SPACING` on a ±4σ domain per axis. Its discretisation
+    errors besides (62) are estimated by one refinement each at an unchanged ε: the lattice level (Δx /
+    :data:`RATE_REFINEMENT`: the grid sampling's aliasing, ∝ exp(−2π²(ε/Δx)²), and the particle quadrature of the
+    pair sum) and the domain level (±5σ: the truncated Gaussian tails, ∝ exp(−L²/2)). ``tolerance`` = 2 × (the sum
+    of the two level differences): the a-posteriori estimate of a converging refinement, with the factor 2 of the
+    isotropic solver's Richardson check for the terms it does not resolve. A change of the collision constant by
+    (1 + δ) moves ``ratio`` by δ and neither difference.
+    """
+    n_fine = round(RATE_REFINEMENT * n_per_dim)
+    if not math.isclose(n_fine, RATE_REFINEMENT * n_per_dim):
+        raise ValueError(f"n_per_dim: must be a multiple of 4 for the 1.25 refinement, got {n_per_dim}")
+    base, eps = _rate_over_exact(gamma, tpar, tperp, n_per_dim, RATE_EPS_PER_SPACING, DOMAIN_SIGMAS, mutant)
+    lattice, _ = _rate_over_exact(gamma, tpar, tperp, n_fine, RATE_REFINEMENT * RATE_EPS_PER_SPACING, DOMAIN_SIGMAS,
+                                  mutant)
+    domain, _ = _rate_over_exact(gamma, tpar, tperp, n_fine, RATE_EPS_PER_SPACING, RATE_REFINEMENT * DOMAIN_SIGMAS,
+                                 mutant)
+    d_lattice, d_domain = abs(base - lattice), abs(base - domain)
+    return {"gamma": gamma, "n_per_dim": n_per_dim, "epsilon": eps, "ratio": base, "error": abs(base - 1.0),
+            "lattice_difference": d_lattice, "domain_difference": d_domain,
+            "tolerance": 2.0 * (d_lattice + d_domain)}
 
 
 def _time_grid(t_end: float, snapshots: int, dt: float) -> tuple[np.ndarray, int, float]:

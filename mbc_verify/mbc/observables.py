@@ -91,15 +91,18 @@ def _power(r: float, p: float) -> float:
 
 
 @njit(cache=True, parallel=True)
-def pair_singular_moment(v: np.ndarray, p: float) -> float:
-    """(1/N²) Σ_{i≠j} |v_i - v_j|^p (inf when p < 0 and two velocities coincide)."""
+def pair_singular_moment(v: np.ndarray, p: float, cap: float = math.inf) -> float:
+    """(1/N²) Σ_{i≠j} min(|v_i - v_j|^p, cap) (inf when p < 0, cap = inf and two velocities coincide).
+
+    A finite ``cap`` gives the truncated moment, which is ≤ the untruncated one and, unlike it for p ≤ −3/2 in R³,
+    has a finite variance over configurations."""
     n = v.shape[0]
     rows = np.zeros(n)
     for i in prange(n):
         s = 0.0
         for j in range(n):
             if j != i:
-                s += _power(norm3(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1], v[i, 2] - v[j, 2]), p)
+                s += min(_power(norm3(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1], v[i, 2] - v[j, 2]), p), cap)
         rows[i] = s
     total = 0.0
     for i in range(n):
