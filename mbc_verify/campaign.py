@@ -121,8 +121,11 @@ def _campaign(profile: str, ids: list[str], seed: int, out: Path, mutant: str | 
 
 def execute(units: list[Unit], cache: UnitCache, resume: bool, client: Any,
              on_unit: UnitProgress | None) -> tuple[dict[Unit, Outcome], bool]:
-    """Outcomes of the units (cached ones first when resuming); (outcomes, whether Ctrl-C stopped the run)."""
+    """Outcomes of the units (cached ones first when resuming), each distinct unit run once (jobs share their
+    defect-free units, :meth:`mbc_verify.claims.base.Claim.defect_free`); (outcomes, whether Ctrl-C stopped the
+    run)."""
     outcomes: dict[Unit, Outcome] = {}
+    units = list(dict.fromkeys(units))
 
     def done(unit: Unit, outcome: Outcome) -> None:
         outcomes[unit] = outcome

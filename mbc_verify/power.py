@@ -39,7 +39,7 @@ from .campaign import Job, certificate_of, execute, new_run_dir, validate
 from .certificate import Certificate
 from .claims import all_claims
 from .claims.runner import plan
-from .execution import Unit, UnitCache, client_for
+from .execution import Outcome, Unit, UnitCache, client_for
 from .mutants import FAMILIES, family_mutant
 from .outputs import check_output_dir
 from .validation import ArgumentError, check_int
@@ -200,14 +200,18 @@ class _Run:
     on_unit: RoundProgress | None
     rounds: int = 0
     interrupted: bool = False
+    known: dict[Unit, Outcome] = field(default_factory=dict)
 
     def evaluate(self, jobs: list[Job]) -> dict[tuple[str, str | None, int], Certificate]:
-        """Run the jobs' units as one batch; their certificates keyed by (claim, mutant, seed)."""
-        units: list[Unit] = [u for job in jobs for u in job.plan[2]]
+        """Run the jobs' units as one batch; their certificates keyed by (claim, mutant, seed). Unmutated units an
+        earlier round ran (the ε = 0 runs, whose defect-free units every amplitude shares) are not run again."""
+        units: list[Unit] = [u for job in jobs for u in job.plan[2] if u not in self.known]
         self.rounds += 1
         rnd = self.rounds
         progress = None if self.on_unit is None else (lambda d, t, lab: self.on_unit(rnd, d, t, lab))
-        outcomes, self.interrupted = execute(units, self.cache, self.resume, self.client, progress)
+        fresh, self.interrupted = execute(units, self.cache, self.resume, self.client, progress)
+        self.known.update({u: o for u, o in fresh.items() if u.mutant is None and o.error is None})
+        outcomes = {**self.known, **fresh}
         certs = {}
         for job in jobs:
             if all(u in outcomes for u in job.plan[2]):

@@ -63,6 +63,18 @@ def test_snapshot_states_is_the_simulate_run():
     assert np.array_equal(times, np.linspace(0.0, 0.05, 3))
 
 
+def test_c9_plans_its_pair_law_studies_without_the_defect():
+    """Under a planted defect only the engine units (MBC runs, N = 3 ensembles) carry it; the N = 2 pair-law
+    studies run unmutated (they take no defect) and are shared by every defect."""
+    from mbc_verify.claims.runner import plan
+
+    _, _, units = plan("C9", "quick", 0, "biased_azimuth")
+    engine = {"run", "n3_decay", "n3_uniform"}
+    assert {u.mutant for u in units if u.params["part"] in engine} == {"biased_azimuth"}
+    assert {u.mutant for u in units if u.params["part"] not in engine} == {None}
+    assert sum(u.params["part"] == "search" for u in units) > 0
+
+
 def test_c9_units_carry_the_old_seed_offsets_and_the_pair_search():
     claim = SingularControl()
     ctx = Context("C9", "quick", 7, None, claim.sizes["quick"])

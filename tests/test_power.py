@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from mbc_verify.certificate import Check
+from mbc_verify.claims import Claim, Context
 from mbc_verify.cli import main
 from mbc_verify.mutants import FAMILIES, mutant_amplitude
 from mbc_verify.power import Search, amplitude_grid, assess, measure_power
@@ -147,6 +149,44 @@ def test_resume_reuses_every_finished_evaluation(stand_ins, tmp_path: Path) -> N
     ran = len(stand_ins)
     again = measure_power("quick", "rate_constant", "C1", out_dir=tmp_path, resume=True)
     assert len(stand_ins) == ran and again["searches"] == first["searches"]
+
+
+class _SharedStudy(Claim):
+    """Two units: ``study`` is defect-free (one result for every amplitude), ``engine`` fails from ε = 0.01 on."""
+
+    claim_id, uses, primary = "C1", ("mbc",), "engine"
+    sizes = {"quick": {}, "full": {}}
+    calls: list = []
+
+    def units(self, ctx: Context) -> dict:
+        return {"study": {"part": "study"}, "engine": {"part": "engine"}}
+
+    def defect_free(self, params: dict) -> bool:
+        return params["part"] == "study"
+
+    def run_unit(self, ctx: Context, **params: object) -> float:
+        self.calls.append((params["part"], ctx.mutant))
+        return 1.0 if mutant_amplitude(ctx.mutant, "mbc") >= 0.01 else 0.0
+
+    def combine(self, ctx: Context, results: dict) -> dict:
+        return results
+
+    def checks(self, ctx: Context, data: dict) -> list[Check]:
+        return [Check("engine", data["engine"], 0.0, 0.5, "abs", "stand-in"),
+                Check("study", data["study"], 0.0, 0.5, "abs", "stand-in")]
+
+
+def test_a_defect_free_unit_runs_once_for_every_amplitude(fake_claims, tmp_path: Path) -> None:
+    """The defect-free unit runs unmutated (ctx.mutant None) once, in the ε = 0 round, and serves every amplitude;
+    the other unit runs at each; ε* is that of the mutated unit."""
+    claim = _SharedStudy()
+    claim.calls = []
+    fake_claims({"C1": claim})
+    doc = measure_power("quick", "rate_constant", "C1", out_dir=tmp_path)
+    (row,) = doc["searches"]
+    assert row["eps_star"] == min(e for e in amplitude_grid("rate_constant") if e >= 0.01)
+    assert claim.calls.count(("study", None)) == 1 and all(m is None for p, m in claim.calls if p == "study")
+    assert sum(p == "engine" and m is not None for p, m in claim.calls) == len(row["evaluations"])
 
 
 @pytest.mark.parametrize(("argv", "flag"), [

@@ -58,6 +58,13 @@ class Claim(ABC):
         """Independent units of work: ``{key: parameters}``; one unit by default."""
         return {"all": {}}
 
+    def defect_free(self, params: Mapping[str, Any]) -> bool:
+        """Whether the unit with ``params`` computes nothing a planted defect acts on (default: no unit). Such a unit
+        is planned without the defect (its ``Unit.mutant`` and ``ctx.mutant`` are None), so one result serves every
+        defect of a mutation matrix or a power search; declare only units whose ``run_unit`` never reads
+        ``ctx.mutant``."""
+        return False
+
     @abstractmethod
     def run_unit(self, ctx: Context, **params: Any) -> Any:
         """The computation of one unit (its parameters as keyword arguments)."""

@@ -230,6 +230,10 @@ class SingularControl(Claim):
                                                                                         "seed_offset": k}
         return out
 
+    def defect_free(self, params: Mapping[str, Any]) -> bool:
+        """Part (a), the N = 2 pair-law studies: closed-form spectral evolutions (mbc.pair_law), no engine."""
+        return params["part"] not in ("run", "n3_decay", "n3_uniform")
+
     def run_unit(self, ctx: Context, **params: Any) -> Any:
         part, s = params["part"], ctx.sizes
         if part == "run":

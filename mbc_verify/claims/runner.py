@@ -71,7 +71,8 @@ def plan(claim_id: str, profile: str = "quick", seed: int = 0,
     if claim is None:
         return None, None, []
     ctx = context(claim, profile, seed, mutant)
-    units = [Unit(cid, profile, seed, mutant, key, dict(params)) for key, params in claim.units(ctx).items()]
+    units = [Unit(cid, profile, seed, None if claim.defect_free(params) else mutant, key, dict(params))
+             for key, params in claim.units(ctx).items()]
     return claim, ctx, units
 
 
