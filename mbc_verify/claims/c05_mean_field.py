@@ -45,7 +45,7 @@ Certified:
 - an independent Landau discretisation for the Coulomb case (iii): the blob particle solver (Carrillo–Hu–Wang–Wu
   2020, :func:`mbc_verify.landau.blob.initial_rate_study`, n_per_dim = ``BLOB_N``, with the planted defect) gives
   the derived initial dT∥/dt of ``bimaxwellian:2,0.5`` at γ = −3 (docs/spec.md eq. (43)) times the regularisation
-  factor (62), within twice its two refinement differences (lattice at fixed ε, domain ±4σ → ±5σ).
+  factor (62), within twice the sum of its two refinement differences (lattice at fixed ε, domain ±4σ → ±5σ).
 
 Mutants that must fail it: ``rate_doubled`` (the relaxation is twice too fast: the biases of cases i–iii, the W₁
 exponents, which stop at the distance between f_t and f_2t), ``rate_without_gamma`` (cases ii–iv and the paths),

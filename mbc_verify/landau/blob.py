@@ -364,7 +364,7 @@ def initial_rate_study(gamma: float, n_per_dim: int, *, tpar: float = 2.0, tperp
     pair sum) and the domain level (±5σ: the truncated Gaussian tails, ∝ exp(−L²/2)). ``tolerance`` = 2 × (the sum
     of the two level differences): the a-posteriori estimate of a converging refinement, with the factor 2 of the
     isotropic solver's Richardson check for the terms it does not resolve. A change of the collision constant by
-    (1 + δ) moves ``ratio`` by δ and neither difference.
+    (1 + δ) multiplies ``ratio`` and both differences by 1 + δ, so it moves ``error`` by about δ.
     """
     n_fine = round(RATE_REFINEMENT * n_per_dim)
     if not math.isclose(n_fine, RATE_REFINEMENT * n_per_dim):
