@@ -18,6 +18,7 @@ from mbc_verify.mbc.observables import (
     moments,
     momentum,
     pair_singular_moment,
+    pair_singular_moments,
     second_moment,
 )
 
@@ -51,6 +52,7 @@ def test_truncated_pair_moment_is_monotone_in_the_cap(seed: int, n: int, caps: l
     lo, hi = sorted(caps)
     assert pair_singular_moment(w, -2.0, lo) <= pair_singular_moment(w, -2.0, hi) <= pair_singular_moment(w, -2.0)
     assert pair_singular_moment(w, -2.0, math.inf) == pair_singular_moment(w, -2.0)
+    assert pair_singular_moments(w, -2.0, lo) == (pair_singular_moment(w, -2.0, lo), pair_singular_moment(w, -2.0))
 
 
 def test_pair_singular_moment_of_coincident_velocities() -> None:

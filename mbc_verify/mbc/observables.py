@@ -91,23 +91,36 @@ def _power(r: float, p: float) -> float:
 
 
 @njit(cache=True, parallel=True)
-def pair_singular_moment(v: np.ndarray, p: float, cap: float = math.inf) -> float:
-    """(1/N²) Σ_{i≠j} min(|v_i - v_j|^p, cap) (inf when p < 0, cap = inf and two velocities coincide).
+def pair_singular_moments(v: np.ndarray, p: float, cap: float) -> tuple:
+    """((1/N²) Σ_{i≠j} min(|v_i - v_j|^p, cap), (1/N²) Σ_{i≠j} |v_i - v_j|^p) in one pass over the pairs (the second
+    inf when p < 0 and two velocities coincide).
 
-    A finite ``cap`` gives the truncated moment, which is ≤ the untruncated one and, unlike it for p ≤ −3/2 in R³,
-    has a finite variance over configurations."""
+    The truncated moment is ≤ the untruncated one and, unlike it for p ≤ −3/2 in R³, has a finite variance over
+    configurations."""
     n = v.shape[0]
     rows = np.zeros(n)
+    rows_full = np.zeros(n)
     for i in prange(n):
         s = 0.0
+        s_full = 0.0
         for j in range(n):
             if j != i:
-                s += min(_power(norm3(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1], v[i, 2] - v[j, 2]), p), cap)
+                x = _power(norm3(v[i, 0] - v[j, 0], v[i, 1] - v[j, 1], v[i, 2] - v[j, 2]), p)
+                s += min(x, cap)
+                s_full += x
         rows[i] = s
+        rows_full[i] = s_full
     total = 0.0
+    total_full = 0.0
     for i in range(n):
         total += rows[i]
-    return total / (n * n)
+        total_full += rows_full[i]
+    return total / (n * n), total_full / (n * n)
+
+
+def pair_singular_moment(v: np.ndarray, p: float, cap: float = math.inf) -> float:
+    """(1/N²) Σ_{i≠j} min(|v_i - v_j|^p, cap) (:func:`pair_singular_moments`; cap = inf: the untruncated moment)."""
+    return float(pair_singular_moments(v, p, cap)[0])
 
 
 @njit(cache=True, parallel=True)
