@@ -44,14 +44,16 @@ def test_truncated_hardy_moment_is_finite_at_a_collision():
     assert full == np.inf and truncated == pytest.approx((2 * 10.0 + 4 * 0.5) / 6, rel=1e-15)
 
 
-def test_hardy_interval_survives_the_near_collision_of_seed_11():
-    """Issue 12's false alarm: at seed 11 one near collision (|u| ≈ 0.009) among 24 replicas of C9's run 0 put the
-    untruncated (mean + 5 se)/bound at 1.38; the truncated moment's interval stays below the bound, and its mean
-    is within the stated truncation loss (a few % of S) of the untruncated mean at the final time."""
-    r = singular_run(-3.0, "bkw:0.7", 64, 0.3, 24, 1.0, 6, 11, None)
-    assert r["cap"] == HARDY_CAP and r["max_upper5sigma_over_bound"] < 1.0
-    assert np.all(r["S_mean"] <= r["S_untruncated_mean"])
-    assert r["S_mean"][-1] == pytest.approx(r["S_untruncated_mean"][-1], rel=0.05)
+def test_hardy_interval_survives_near_collisions():
+    """Issue 12's false alarm: a near collision among 24 replicas of C9's run 0 put the untruncated (mean + 5 se)
+    /bound at 1.38 (seed 11 of the 20-seed study, before the fast engine's sampler changed). Over the study's seeds
+    0–19 the truncated moment's interval stays below the bound at every seed, never exceeds the untruncated mean,
+    and the seeds do contain near collisions: at one of them the untruncated mean is over 30 % above the truncated
+    one (a precondition, so that the test exercises the case it guards)."""
+    runs = [singular_run(-3.0, "bkw:0.7", 64, 0.3, 24, 1.0, 6, seed, None) for seed in range(20)]
+    assert all(r["cap"] == HARDY_CAP and r["max_upper5sigma_over_bound"] < 1.0 for r in runs)
+    assert all(np.all(r["S_mean"] <= r["S_untruncated_mean"]) for r in runs)
+    assert max(float(np.max(r["S_untruncated_mean"] / r["S_mean"])) for r in runs) > 1.3
 
 
 def test_snapshot_states_is_the_simulate_run():

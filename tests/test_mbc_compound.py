@@ -6,7 +6,8 @@
   few cells is refused by the certificate and measurably off.
 - Legendre moments: E[P_ℓ(cos Θ)] = m_ℓ^K for fixed K on both sides of every regime switch (1, K_s, K_s + K₁,
   k_uniform) and = exp(−μ(1 − m_ℓ)) for the compound law at μ spanning the regimes, both kernels, within 5 standard
-  errors (sample sd / √n; + 10⁻¹³ for the deterministic K = 1 of "fixed", see test_mbc_composite.py).
+  errors (sample sd / √n; + 10⁻¹³ for the deterministic K = 1 of "fixed", see test_mbc_composite.py); the μ
+  include both sides of the Poisson table's switches (poisson_table.py: rows from 1/8, PTRS from 32).
 - Atoms: P(K = 0) = e^{−μ} and P(K = 1) = μ e^{−μ} within 5 binomial σ; the fixed kernel's K = 1 angle is exactly h.
 - Goodness of fit (p-values > 5.7·10⁻⁷, the two-sided 5σ Gaussian tail): table draws and two-table compositions
   against the exact CDF (one-sample KS), the scalar composition against a vector composition (two-sample KS), and
@@ -304,7 +305,7 @@ def test_compound_moments_and_atoms(kernel: str, h: float) -> None:
     m = eigenvalues_dd(KERNELS[kernel], h, 4)[:, 0]
     k_s, k1, k_uniform = t.k_s, t.k1, t.k_uniform
     n = 20_000
-    for mu in (0.05, 1.5, float(k_s), float(k_s + k1 + 10), 0.5 * k_uniform, 2.0 * k_uniform):
+    for mu in (0.05, 0.126, 1.5, float(k_s), 31.99, 32.01, float(k_s + k1 + 10), 0.5 * k_uniform, 2.0 * k_uniform):
         ks, x = _compound(t.tab, mu, 11, n)
         assert not _moments_ok(x, np.exp(-mu * (1.0 - m))), mu
         for k, prob in ((0, math.exp(-mu)), (1, mu * math.exp(-mu))):

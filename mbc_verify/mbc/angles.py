@@ -35,11 +35,11 @@ from numba import njit
 from ..legendre import next_legendre
 from ..mutants import AZIMUTH_BIAS, Defect
 from .rng import uniform
+from .trig import turn
 
 KERNELS: dict[str, int] = {"fixed": 0, "rayleigh": 1}
 """Kernel names (the ``kernel=`` choice) and their numba codes."""
 
-_TWO_PI = 2.0 * math.pi
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(16)
 _TAIL_S = 40.0  # Rayleigh mass beyond θ = h √40 is e^{-40} / p < 5e-18: below float64 resolution of E[P_ℓ]
 
@@ -73,12 +73,12 @@ def draw_angle(kernel: int, h: float, key: np.uint64, counter: np.uint64) -> tup
 
 @njit(cache=True)
 def draw_azimuth(key: np.uint64, counter: np.uint64, defect: Defect) -> tuple:
-    """(cos φ, sin φ), φ = 2πU uniform on [0, 2π); under ``AZIMUTH_BIAS`` φ = 2π U^(1+ε) (ε = 1: ``biased_azimuth``)."""
+    """(cos φ, sin φ), φ = 2πU uniform on [0, 2π) (:func:`mbc_verify.mbc.trig.turn`, no libm call); under
+    ``AZIMUTH_BIAS`` φ = 2π U^(1+ε) (ε = 1: ``biased_azimuth``)."""
     u = uniform(np.uint64(key), np.uint64(counter))
     if defect.code == AZIMUTH_BIAS:
         u = u * u**defect.amp
-    phi = _TWO_PI * u
-    return math.cos(phi), math.sin(phi)
+    return turn(u)
 
 
 @njit(cache=True)

@@ -31,6 +31,7 @@ from .angles import legendre_mean
 from .composite import bernstein_constant, bernstein_tail, composite_table
 from .compound_series import TRUNC_BUDGET, eigenvalues_dd
 from .compound_table import S_MAX, build_k_table
+from .poisson_table import poisson_block
 
 L_MAX = 1024
 """Most Legendre terms a table's series may need; sets K_s (:func:`plan`)."""
@@ -57,8 +58,9 @@ class CompoundTables(NamedTuple):
 
 
 # Layout of the packed table array ``tab`` (every integer stored exactly as a float64):
-_KERNEL, _H, _KS, _K1, _KU, _OFF_SMALL, _OFF_BIG, _OFF_META, _OFF_COEF, _OFF_ANCHOR, _SMAX = range(11)
-_HEADER = 11
+(_KERNEL, _H, _KS, _K1, _KU, _OFF_SMALL, _OFF_BIG, _OFF_META, _OFF_COEF, _OFF_ANCHOR, _SMAX, _OFF_POISSON, _COS_H,
+ _SIN_H, _HAV_H, _COHAV_H) = range(16)
+_HEADER = 16
 _META = 6  # per table: coefficient offset, anchor offset, ncell, degree, K, flip (1: the table holds π − Θ)
 
 
@@ -173,9 +175,11 @@ def build_tables(kernel: int, h: float) -> CompoundTables:
 
 def pack(kernel: int, h: float, k_s: int, k1: int, j_max: int, k_uniform: int, ks: list[int],
          built: list) -> np.ndarray:
-    """One float64 array: header (kernel, h, K_s, K₁, k_uniform, offsets, s_max), the table id of F_K for K ≤ K_s + K₁
-    and of F_{jK₁} for j ≤ J (−1: none), per table (coefficient offset, anchor offset, ncell, degree, K, flip), then all
-    Chebyshev coefficients and cell anchors. One array, because every array argument of a numba call costs an
+    """One float64 array: header (kernel, h, K_s, K₁, k_uniform, offsets, s_max, the Poisson block's offset, and
+    cos h, sin h, sin²(h/2), cos²(h/2): the fixed kernel's jump, so that the samplers call no libm function for it),
+    the table id of F_K for K ≤ K_s + K₁ and of F_{jK₁} for j ≤ J (−1: none), per table (coefficient offset, anchor
+    offset, ncell, degree, K, flip), then all Chebyshev coefficients and cell anchors, then the Poisson block of
+    :func:`mbc_verify.mbc.poisson_table.poisson_block`. One array, because every array argument of a numba call costs an
     atomic reference-count update, which is not negligible at this cost level (~12 ns per array here)."""
     small_id = np.full(k_s + k1 + 1, -1.0)
     big_id = np.full(j_max + 1, -1.0)
@@ -193,10 +197,10 @@ def pack(kernel: int, h: float, k_s: int, k1: int, j_max: int, k_uniform: int, k
         big_id[1] = small_id[k1]
     coefs = [b[0].ravel() for b in built]
     anchors = [b[1] for b in built]
-    parts = [small_id, big_id, meta.ravel(), *coefs, *anchors]
-    offsets = np.cumsum([_HEADER] + [small_id.size, big_id.size, meta.size, c_off])
-    header = np.array([kernel, h, k_s, k1, k_uniform, offsets[0], offsets[1], offsets[2], offsets[3], offsets[4],
-                       S_MAX], dtype=np.float64)
+    parts = [small_id, big_id, meta.ravel(), *coefs, *anchors, poisson_block()]
+    offsets = np.cumsum([_HEADER] + [small_id.size, big_id.size, meta.size, c_off, a_off])
+    header = np.array([kernel, h, k_s, k1, k_uniform, *offsets[:5], S_MAX, offsets[5], math.cos(h), math.sin(h),
+                       math.sin(0.5 * h) ** 2, math.cos(0.5 * h) ** 2], dtype=np.float64)
     return np.concatenate([header] + parts)
 
 

@@ -55,6 +55,7 @@ from ..mutants import FROZEN_PARTNERS, MATCHING_FACTOR, NO_DEFECT, Defect
 from .angles import draw_azimuth
 from .compound import pair_update as compound_update
 from .kernel import jump_pair, norm3
+from .prefetch import prefetch_row
 from .rates import prefactor, speed_factor
 from .rng import stream_key, substream, uniform
 
@@ -72,6 +73,8 @@ PARALLEL_MIN_N = 4096
 JUMPS_SATURATE = np.int64(2**62)
 """The jump count saturates here (reached only through pairs with |u| < 1e-83 at γ = −3, whose Poisson count is
 itself saturated, :mod:`mbc_verify.mbc.poisson`); the state update does not depend on it."""
+PREFETCH_AHEAD = 16
+"""Pairs between a prefetch of the velocities and their use (``benchmarks/fast_vs_ta.py`` at N = 10⁶)."""
 _AZIMUTH_COUNTER = np.uint64(3)
 _EMPTY = np.zeros(1)
 
@@ -185,9 +188,14 @@ def pair_update(v: np.ndarray, i: int, j: int, law: PairLaw, scale: float, key: 
 @njit(cache=True)
 def update_pairs(v: np.ndarray, perm: np.ndarray, p0: int, p1: int, law: PairLaw, scale: float, skey: np.uint64,
                  defect: Defect) -> np.int64:
-    """Pairs p0 ≤ p < p1 of the step's matching are updated; returns their jumps/collisions."""
+    """Pairs p0 ≤ p < p1 of the step's matching are updated; returns their jumps/collisions. The velocities of the
+    pair ``PREFETCH_AHEAD`` places ahead are prefetched (:mod:`mbc_verify.mbc.prefetch`: a hint, no value changes)."""
     total = np.int64(0)
     for p in range(p0, p1):
+        ahead = p + PREFETCH_AHEAD
+        if ahead < p1:
+            prefetch_row(v, perm[2 * ahead])
+            prefetch_row(v, perm[2 * ahead + 1])
         total = add_jumps(total, pair_update(v, perm[2 * p], perm[2 * p + 1], law, scale,
                                              substream(skey, np.uint64(p)), defect))
     return total
