@@ -12,8 +12,8 @@ arcsine law; K = 3: a logarithmic singularity of the density at Θ = h and a jum
 series converge only algebraically: at h = 0.1, near Θ = h, the partial sums of F_3 still move by 2·10⁻⁵ between
 L = 6.4·10⁴ and 2·10⁵ terms. No table over (μ, U) of the compound law can therefore be built or checked to 10⁻¹²
 where those K carry weight (every μ ≲ 30). Instead the count K is drawn exactly
-(:func:`mbc_verify.mbc.poisson_table.table_poisson`: guide-table inversion at ⌊μ⌋ plus a remainder of mean < 1
-for μ < 32, poisson.py's PTRS above; O(1) for every μ), and the angle given K comes from:
+(:func:`mbc_verify.mbc.poisson_table.table_poisson`: guide-table inversion at the grid mean ⌊8μ⌋/8 plus a
+remainder of mean < 1/8 for μ < 32, poisson.py's PTRS above; O(1) for every μ), and the angle given K comes from:
 
 1. K = 0: no jump (the atom at x = 1, probability e^{−μ}, exact). K = 1: one jump, the kernel's own angle law
    (:func:`mbc_verify.mbc.angles.draw_angle`; for the fixed kernel exactly (cos h, sin h), the atom at cos h,
@@ -48,8 +48,8 @@ development machine), as much as a table lookup, so call these from the loop ove
 Measured against Takizuka–Abe's angle draw in ``benchmarks/test_bench_compound.py``.
 
 Random numbers (:mod:`mbc_verify.mbc.rng`): :func:`sample_composed` reads ``(key, counter), (key, counter + 1), …``
-and returns the next unused counter: the Poisson draw first (one counter for μ < 1, two for 1 ≤ μ < 32, PTRS's
-variable number above), then the
+and returns the next unused counter: the Poisson draw first (two counters for μ < 32, PTRS's variable number
+above), then the
 angle (K = 1: 1, as draw_angle; 2 ≤ K ≤ K_s: K − 1 uniforms for "fixed", 2K − 1 for "rayleigh"; a table: 1; two
 tables: 3; uniform regime: 1), then the azimuth about û₀ (1, :func:`mbc_verify.mbc.angles.draw_azimuth`, where the
 ``biased_azimuth`` mutant acts). Everything is a pure function of (key, counter) and the tables: bitwise
@@ -136,7 +136,7 @@ def _cos_sin(yz: tuple) -> tuple:
 
 
 @njit(cache=True)
-def _step_hav(kernel: int, h: float, key: np.uint64, c: np.uint64) -> tuple:
+def _step_hav(h: float, key: np.uint64, c: np.uint64) -> tuple:
     """(sin²(θ/2), cos²(θ/2)) of one Rayleigh jump angle, the draw of angles.draw_angle at counter c."""
     u = uniform(key, c)
     theta = min(h * math.sqrt(-math.log1p(-u * _rayleigh_mass(h))), _PI)
@@ -149,7 +149,7 @@ def _next_jump(kernel: int, h: float, jump: tuple, y: float, z: float, key: np.u
     uniform) after the angle with (sin², cos²) of its half = (y, z)."""
     yb, zb = jump
     if kernel != 0:
-        yb, zb = _step_hav(kernel, h, key, c)
+        yb, zb = _step_hav(h, key, c)
         c += np.uint64(1)
     y, z = _hav_step(y, z, yb, zb, hav_pi(uniform(key, c)))
     return y, z, c + np.uint64(1)
@@ -169,8 +169,8 @@ def compose_steps(kernel: int, h: float, jump: tuple, k: int, key: np.uint64, co
     ya, za = jump
     yb, zb = jump
     if kernel != 0:
-        ya, za = _step_hav(kernel, h, key, c)
-        yb, zb = _step_hav(kernel, h, key, c + np.uint64(1))
+        ya, za = _step_hav(h, key, c)
+        yb, zb = _step_hav(h, key, c + np.uint64(1))
         c += np.uint64(2)
     k_b = k // 2
     for i in range(1, k - k_b):

@@ -4,24 +4,24 @@ K ~ Poisson(μ) is drawn as K = A + B with A ~ Poisson(m), m = ⌊Gμ⌋/G the g
 B ~ Poisson(μ − m) independent (Poisson laws add), for μ < ``MEAN_MAX``; beyond it by poisson.py's PTRS (exact,
 O(1)). μ − m is exact in float64 (Sterbenz) and below 1/G.
 
-- A: inversion of one uniform U against the table c̃_k = fl(P(A ≤ k)) (mpmath at 100 bits, rounded once),
-  started at a guide entry g_j = min{k : c̃_k ≥ j/G}, j = ⌊U G⌋ (Chen and Asau, "On generating random variates from
-  an empirical distribution", AIIE Trans. 6 (1974) 163–166; L. Devroye, *Non-Uniform Random Variate Generation*,
-  Springer 1986, §III.2.4): K = min{k : U ≤ c̃_k}, on average fewer than two comparisons (G = the row length).
-  The row stops at the first k_max with P(A > k_max) < 2⁻⁶⁰, where c̃ is set to 1.
-  The row of m = 0 is the single entry 1 (A = 0).
+- A: inversion of one uniform U against the table c̃_k = fl(P(A ≤ k)) (mpmath at 100 bits, rounded once), started at
+  a guide entry g_i = min{k : c̃_k ≥ i/R}, i = ⌊U R⌋ with R the row length (Chen and Asau, "On generating random
+  variates from an empirical distribution", AIIE Trans. 6 (1974) 163–166; L. Devroye, *Non-Uniform Random Variate
+  Generation*, Springer 1986, ch. III): K = min{k : U ≤ c̃_k}, on average fewer than two comparisons. The row stops
+  at the first k_max with P(A > k_max) < 2⁻⁶⁰, where c̃ is set to 1 (padded with 1 to the common length R). For m =
+  0 (μ < 1/G) A = 0 and the row is not read.
 - B (mean δ = μ − m < 1/G): inversion against the pmf recurrence; since e^{−δ} > 1 − δ, a uniform U ≤ fl(1 − δ)
   gives B = 0 without evaluating e^{−δ} (probability ≥ 1 − δ > 7/8: a branch the processor predicts).
 
 Error (total variation of the law of K from Poisson(μ)): the uniforms lie on the grid (i + ½) 2⁻⁵³, each c̃_k is
 within 2⁻⁵³ of the exact CDF (so each p̃_k within 2⁻⁵²), the cut-off moves < 2⁻⁶⁰, and fl(1 − δ), e^{−δ} and the
 recurrence of B are within a few ulps: ≤ 2 R 2⁻⁵² ≈ 5·10⁻¹⁴ for rows of R ≤ 120 entries, far below the compound
-tables' 10⁻¹² (:mod:`mbc_verify.mbc.compound`). Checked against
-scipy's pmf in ``tests/test_mbc_poisson_table.py`` (χ² on both sides of every switch, and the table entries).
+tables' 10⁻¹² (:mod:`mbc_verify.mbc.compound`). Checked in ``tests/test_mbc_poisson_table.py``: the entries
+against mpmath's incomplete gamma function, and the law by χ² tests on both sides of every switch.
 
 Random numbers: counter c for A, c + 1 for B (μ < MEAN_MAX); PTRS's own above. Returns the next unused counter.
-Cost: ~10 ns against ~30–60 ns for the pmf-recurrence inversion at 3 ≤ μ < 10 and PTRS at 10 ≤ μ < 32 that it
-replaces (``benchmarks/test_bench_compound.py``).
+Cost: two uniforms, a guide lookup and one or two comparisons, instead of the μ-long pmf recurrence (μ < 10) or
+PTRS's logarithms (10 ≤ μ < 32) of the sampler it replaces (``benchmarks/results/fast_vs_ta.md``).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _row(j: int) -> list[float]:
 
 
 def _guide(cdf: list[float], g: int) -> list[float]:
-    """g_j = min{k : c̃_k ≥ j/G}, j = 0..G−1."""
+    """g_i = min{k : c̃_k ≥ i/g}, i = 0..g−1."""
     out, k = [], 0
     for j in range(g):
         while cdf[k] < j / g:
@@ -74,8 +74,8 @@ def _guide(cdf: list[float], g: int) -> list[float]:
 
 @lru_cache(maxsize=1)
 def poisson_block() -> np.ndarray:
-    """The packed table: [MEAN_MAX, R, G], then rows j = 0..GRID·MEAN_MAX−1 of R CDF entries (padded with 1), then
-    their guide rows of G = R entries."""
+    """The packed table: [MEAN_MAX, R, R], then rows j = 0..GRID·MEAN_MAX−1 of R CDF entries (padded with 1), then
+    their guide rows of R entries."""
     rows = [_row(j) for j in range(GRID * MEAN_MAX)]
     width = max(len(r) for r in rows)
     cdf = np.ones((len(rows), width))
