@@ -37,11 +37,12 @@ The Δt bias is a property of the one-partner-per-step splitting, set by the phy
 (λ_h (1 − m_ℓ) → r^γ ℓ(ℓ+1) does not depend on h), not by h. At γ = 0 it is known in closed form (test of the
 traceless second moment): the traceless rate is off by a relative ≈ 3Δt (N large), 0.3 % at Δt = 1e-3.
 Measured against the exact engine (``benchmarks/fast_bias.py``: N = 64, h = 0.3, T∥(t) from
-``bimaxwellian:2,0.5``, 20000 paired replicas; fitted order with 95 % interval):
+``bimaxwellian:2,0.5``, 20000 paired replicas; fitted order with 95 % interval; ``benchmarks/results/fast_bias_*``,
+commit 91e85c5):
 
-- γ = 0 (t = 0.3):  bias ≈ 0.95 Δt,   order 0.98 [0.91, 1.04];
-- γ = −2 (t = 1):   bias ≈ 0.15 Δt,   order 0.92 [0.83, 1.02];
-- γ = −3 (t = 1):   bias ≈ 0.044 Δt^{2/3}, order 0.68 [0.59, 0.77].
+- γ = 0 (t = 0.3):  bias ≈ 0.95 Δt,   order 0.93 [0.86, 0.99] (0.98 [0.91, 1.04] on the previous sampler's stream);
+- γ = −2 (t = 1):   bias ≈ 0.15 Δt,   order 0.94 [0.84, 1.04];
+- γ = −3 (t = 1):   bias ≈ 0.05 Δt^{2/3}, order 0.64 [0.56, 0.73].
 
 The Coulomb order 2/3 is expected: a pair with |u| = r moves T∥ by O(r²) per unit angle and its splitting error
 per step is O(min((τ r^γ)², τ r^γ)); integrating against r² dr gives Δt^{min(1, (γ+5)/(−γ))}, i.e. order 1 for
