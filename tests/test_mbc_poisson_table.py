@@ -31,8 +31,8 @@ BLOCK = poisson_block()
 
 def _rows() -> tuple[np.ndarray, np.ndarray]:
     nrows, width = GRID * MEAN_MAX, int(BLOCK[1])
-    cdf = BLOCK[3: 3 + nrows * width].reshape(nrows, width)
-    guide = BLOCK[3 + nrows * width:].reshape(nrows, width)
+    cdf = BLOCK[2: 2 + nrows * width].reshape(nrows, width)
+    guide = BLOCK[2 + nrows * width:].reshape(nrows, width)
     return cdf, guide
 
 

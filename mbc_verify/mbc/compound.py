@@ -144,10 +144,10 @@ def _step_hav(h: float, key: np.uint64, c: np.uint64) -> tuple:
 
 
 @njit(cache=True, inline="always")
-def _next_jump(kernel: int, h: float, jump: tuple, y: float, z: float, key: np.uint64, c: np.uint64) -> tuple:
+def _next_jump(kernel: int, h: float, hav: tuple, y: float, z: float, key: np.uint64, c: np.uint64) -> tuple:
     """(y', z', next counter): one more jump (a Rayleigh angle at c for kernel ≠ 0, then the relative azimuth's
-    uniform) after the angle with (sin², cos²) of its half = (y, z)."""
-    yb, zb = jump
+    uniform) after the angle with (sin², cos²) of its half = (y, z); ``hav``: the fixed kernel's jump."""
+    yb, zb = hav
     if kernel != 0:
         yb, zb = _step_hav(h, key, c)
         c += np.uint64(1)
@@ -156,8 +156,8 @@ def _next_jump(kernel: int, h: float, jump: tuple, y: float, z: float, key: np.u
 
 
 @njit(cache=True)
-def compose_steps(kernel: int, h: float, jump: tuple, k: int, key: np.uint64, counter: np.uint64) -> tuple:
-    """(cos Θ, sin Θ, next counter) of K ≥ 2 composed jumps, exactly (module docstring, regime 2); ``jump`` is
+def compose_steps(kernel: int, h: float, hav: tuple, k: int, key: np.uint64, counter: np.uint64) -> tuple:
+    """(cos Θ, sin Θ, next counter) of K ≥ 2 composed jumps, exactly (module docstring, regime 2); ``hav`` is
     (sin²(h/2), cos²(h/2)), the fixed kernel's every jump (from the table header: no libm call).
 
     The jumps run as two independent chains, the first ⌈K/2⌉ and the last ⌊K/2⌋, advanced in the same loop (their
@@ -166,17 +166,17 @@ def compose_steps(kernel: int, h: float, jump: tuple, k: int, key: np.uint64, co
     invariant under rotations about its starting point). Counters: each chain's first angle (kernel ≠ 0), then
     per loop turn chain A's and chain B's draws, then the joining azimuth: K − 1 uniforms for "fixed"."""
     c = np.uint64(counter)
-    ya, za = jump
-    yb, zb = jump
+    ya, za = hav
+    yb, zb = hav
     if kernel != 0:
         ya, za = _step_hav(h, key, c)
         yb, zb = _step_hav(h, key, c + np.uint64(1))
         c += np.uint64(2)
     k_b = k // 2
     for i in range(1, k - k_b):
-        ya, za, c = _next_jump(kernel, h, jump, ya, za, key, c)
+        ya, za, c = _next_jump(kernel, h, hav, ya, za, key, c)
         if i < k_b:
-            yb, zb, c = _next_jump(kernel, h, jump, yb, zb, key, c)
+            yb, zb, c = _next_jump(kernel, h, hav, yb, zb, key, c)
     cos_t, sin_t = _cos_sin(_hav_step(ya, za, yb, zb, hav_pi(uniform(key, c))))
     return cos_t, sin_t, c + np.uint64(1)
 

@@ -74,7 +74,7 @@ def _guide(cdf: list[float], g: int) -> list[float]:
 
 @lru_cache(maxsize=1)
 def poisson_block() -> np.ndarray:
-    """The packed table: [MEAN_MAX, R, R], then rows j = 0..GRID·MEAN_MAX−1 of R CDF entries (padded with 1), then
+    """The packed table: [MEAN_MAX, R], then rows j = 0..GRID·MEAN_MAX−1 of R CDF entries (padded with 1), then
     their guide rows of R entries."""
     rows = [_row(j) for j in range(GRID * MEAN_MAX)]
     width = max(len(r) for r in rows)
@@ -82,7 +82,7 @@ def poisson_block() -> np.ndarray:
     for i, r in enumerate(rows):
         cdf[i, : len(r)] = r
     guide = np.array([_guide(list(cdf[i]), width) for i in range(len(rows))])
-    return np.concatenate([[float(MEAN_MAX), float(width), float(width)], cdf.ravel(), guide.ravel()])
+    return np.concatenate([[float(MEAN_MAX), float(width)], cdf.ravel(), guide.ravel()])
 
 
 @njit(cache=True, inline="always")
@@ -110,7 +110,7 @@ def table_poisson(tab: np.ndarray, off: int, mu: float, key: np.uint64, counter:
     k = 0
     if j > 0:  # row 0 is A = 0: skip its uniform's lookups (most pairs at large h or small Δt)
         width = int(tab[off + 1])
-        row = off + 3 + j * width
+        row = off + 2 + j * width
         u = uniform(key, c)
         k = int(tab[row + GRID * MEAN_MAX * width + int(u * width)])
         while u > tab[row + k]:

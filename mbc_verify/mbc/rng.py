@@ -63,7 +63,7 @@ def bits(key: np.uint64, counter: np.uint64) -> np.uint64:
 def uniform(key: np.uint64, counter: np.uint64) -> float:
     """A uniform double in the open interval (0, 1): ((x >> 11) + ½) · 2⁻⁵³."""
     x = bits(key, counter)
-    return (np.int64(x >> _S11) + 0.5) * _TWO_M53  # < 2⁵³: the signed conversion is exact, and cheaper on x86
+    return ((x >> _S11) + 0.5) * _TWO_M53
 
 
 @njit(cache=True)
