@@ -13,12 +13,13 @@ whose bias exceeds 3 standard errors enter the fit. Output: a table and optional
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import time
 
 from mbc_verify.mbc.ensemble import run_ensemble
+from mbc_verify.outputs import atomic_write_json, check_output_file
 from mbc_verify.stats import fit_power_law
+from mbc_verify.validation import ArgumentError
 
 DTS = (0.0025, 0.005, 0.01, 0.02, 0.04, 0.08)
 T_END = {0.0: 0.3, -2.0: 1.0, -3.0: 1.0}
@@ -58,6 +59,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dts", default=",".join(str(d) for d in DTS))
     ap.add_argument("--json", default=None)
     args = ap.parse_args(argv)
+    if args.json:
+        try:
+            check_output_file(args.json, "--json")  # before the campaign, not after it
+        except ArgumentError as exc:
+            ap.error(str(exc))
     out = []
     for g in (float(x) for x in args.gammas.split(",")):
         res = bias_table(g, args.replicas, tuple(float(x) for x in args.dts.split(",")))
@@ -74,8 +80,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print("  bias not resolved above 3 se at >= 2 step sizes: no fit")
     if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(out, fh, indent=1)
+        atomic_write_json(args.json, out, indent=1)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ threshold · (1 − margin); ``margin`` (in thresholds.json) absorbs machine-to-
 ratio, which is far smaller than that of absolute times because both sides run in the same process on the same
 core. ``--slowdown K`` (K ≥ 1, for the gate's own test) makes the timed fast-engine callable run the engine K
 times: an artificial K-fold regression that the gate must catch. Exit 0 = pass, 1 = a ratio below its limit,
-2 = bad arguments.
+2 = bad arguments (one line naming the flag; an unwritable ``--json`` path is refused before the timing).
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ import numpy as np
 from mbc_verify.baselines.numpy_mbc import NumpyFastEngine
 from mbc_verify.mbc.api import advance
 from mbc_verify.mbc.initial import sample_initial
+from mbc_verify.outputs import atomic_write_json, check_output_file
+from mbc_verify.validation import ArgumentError
 
 THRESHOLDS = Path(__file__).with_name("thresholds.json")
 
@@ -111,7 +113,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.slowdown < 1:
         print("slowdown: must be an integer >= 1", file=sys.stderr)
         return 2
-    thresholds = json.loads(args.thresholds.read_text())
+    try:
+        if args.json is not None:
+            check_output_file(args.json, "--json")  # a bad path fails now, not after the timing
+        thresholds = json.loads(args.thresholds.read_text())
+    except ArgumentError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"--thresholds: cannot read {str(args.thresholds)!r} ({exc.strerror})", file=sys.stderr)
+        return 2
     start = time.perf_counter()
     measured = measure(thresholds["setup"], args.slowdown)
     failures = verdict(measured, thresholds)
@@ -123,8 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"per step: fast {measured['fast_step_s']:.3e} s, Takizuka-Abe {measured['takizuka_abe_step_s']:.3e} s, "
           f"NumPy {measured['numpy_step_s']:.3e} s (N = {thresholds['setup']['n']}, 1 thread); gate {wall:.1f} s")
     if args.json is not None:
-        args.json.write_text(json.dumps({"measured": measured, "failures": failures, "wall_seconds": wall,
-                                         "slowdown": args.slowdown}, indent=2))
+        atomic_write_json(args.json, {"measured": measured, "failures": failures, "wall_seconds": wall,
+                                      "slowdown": args.slowdown}, indent=2)
     for msg in failures:
         print("GATE FAILED:", msg)
     return 1 if failures else 0

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from benchmarks.gate import THRESHOLDS, main, verdict
 
 
@@ -34,7 +32,8 @@ def test_gate_fails_on_injected_slowdown(tmp_path: Path) -> None:
     assert {f.split()[0] for f in rec["failures"]} == {"fast_vs_numpy", "fast_vs_takizuka_abe"}
 
 
-def test_gate_rejects_bad_arguments() -> None:
+def test_gate_rejects_bad_arguments(tmp_path: Path) -> None:
     assert main(["--slowdown", "0"]) == 2
-    with pytest.raises(FileNotFoundError):
-        main(["--thresholds", "/nonexistent/thresholds.json"])
+    assert main(["--thresholds", str(tmp_path / "missing.json")]) == 2
+    (tmp_path / "a_file").write_text("")
+    assert main(["--json", str(tmp_path / "a_file" / "gate.json")]) == 2  # refused before any timing
